@@ -1,0 +1,122 @@
+"""The `tipwatch` command: a thin click layer. Each command calls one function and prints.
+
+Commands live in one module per area (run.py, browse.py, alerts.py, schedule.py, serve.py) and are
+attached to the group at the bottom of this file. Errors are turned into one line in one place:
+`main()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from sqlite_utils import Database
+
+from monitor import __version__
+from monitor.config import DB_ENV, Config, load_config, resolve_config_path
+from monitor.errors import TipwatchError
+from snapshots.db import open_db
+from snapshots.errors import StorageError
+
+
+@dataclass
+class AppContext:
+    """What every command needs: the config (loaded once, on first use) and the database path."""
+
+    config_path: Path
+    db_override: str | None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            config = load_config(self.config_path)
+            if self.db_override:
+                config = config.with_overrides(database=self.db_override)
+            self._config = config
+        return self._config
+
+    @property
+    def db_path(self) -> Path:
+        if self.db_override:
+            return Path(self.db_override)
+        return Path(self.config.database)
+
+    def open_db(self, *, readonly: bool = False) -> Database:
+        if readonly and not self.db_path.exists():
+            raise StorageError(f"database {self.db_path} does not exist yet: run `tipwatch run` first")
+        return open_db(self.db_path, readonly=readonly)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.WARNING - 10 * verbose + 10 * quiet
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(logging.CRITICAL, level)),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="tipwatch")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    envvar="TIPWATCH_CONFIG",
+    help="Config file (default: $TIPWATCH_CONFIG, then ./cron.yaml).",
+)
+@click.option("--db", "db_override", metavar="PATH", envvar=DB_ENV, help="Database file; overrides the config.")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.option("-q", "--quiet", count=True, help="Less logging on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_override: str | None, verbose: int, quiet: int) -> None:
+    """tipwatch: follow the U.S. State Department's Trafficking in Persons report.
+
+    Fetches every country narrative, stores each version in SQLite, flags tier moves and changed
+    findings and recommendations, alerts by email and Slack, and lets you browse the history.
+    """
+    _setup_logging(verbose, quiet)
+    ctx.obj = AppContext(config_path=resolve_config_path(config_path), db_override=db_override)
+
+
+def main() -> None:
+    """Entry point: run the CLI and turn every known error into one line on stderr."""
+    try:
+        code = cli.main(standalone_mode=False, prog_name="tipwatch")
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (TipwatchError, StorageError) as exc:
+        click.echo(f"tipwatch: error: {exc}", err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # `tipwatch changes | head` closes the pipe early; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+def _register() -> None:
+    # Imported here so each area module can import `cli`/`pass_app` from this package.
+    from monitor.cli import alerts, browse, run, schedule, serve
+
+    for module in (run, browse, alerts, schedule, serve):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,5 @@
+"""tipwatch commands: alerts (placeholder until its issue lands)."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""tipwatch commands: run (placeholder until its issue lands)."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,39 @@
+"""The one database opener: every process and thread gets its connection here."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from snapshots.errors import StorageError
+from snapshots.migrations import migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -> Database:
+    """Open (and create or migrate) the tipwatch database with WAL and foreign keys on.
+
+    A sqlite3 connection belongs to the thread that made it: open one per thread.
+    """
+    path = Path(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            db = Database(conn)
+        else:
+            if path.parent and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                migrations.apply(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from exc

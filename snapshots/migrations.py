@@ -1,0 +1,155 @@
+"""The schema, as ordered named migrations (sqlite-utils' Migrations records what ran).
+
+Append new migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("tipwatch")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "job": str,  # "run", "sweep", "discover", "deliver", ...
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | failed | interrupted
+            "pid": int,
+            "summary": str,  # JSON counts
+            "error": str,
+        },
+        pk="id",
+    )
+    db["pages"].create(
+        {
+            "id": int,
+            "edition": int,
+            "slug": str,
+            "url": str,
+            "host": str,  # the host that last answered (www or an archive host)
+            "kind": str,  # narrative | other | unknown
+            "country_key": str,
+            "etag": str,
+            "last_modified": str,
+            "first_seen": str,
+            "last_checked": str,
+            "consecutive_failures": int,
+            "failing_since": str,
+            "last_error": str,
+        },
+        pk="id",
+        defaults={"kind": "unknown", "consecutive_failures": 0},
+    )
+    db["pages"].create_index(["edition", "slug"], unique=True)
+    db["snapshots"].create(
+        {
+            "id": int,
+            "page_id": int,
+            "edition": int,
+            "country_key": str,
+            "country": str,
+            "tier": str,
+            "fetched_at": str,
+            "content_hash": str,  # of the normalized narrative: cosmetic edits do not make snapshots
+            "raw": bytes,  # the page as fetched, zlib-compressed
+            "raw_sha256": str,
+            "narrative": str,  # JSON of the current parse (see `parses` for history)
+            "parser_version": str,
+            "layout": str,
+            "url": str,
+            "etag": str,
+        },
+        pk="id",
+        foreign_keys=[("page_id", "pages", "id")],
+    )
+    db["snapshots"].create_index(["page_id", "id"])
+    db["snapshots"].create_index(["country_key", "edition"])
+    db["parses"].create(
+        {
+            "id": int,
+            "snapshot_id": int,
+            "parser_version": str,
+            "parsed_at": str,
+            "narrative": str,
+            "content_hash": str,
+        },
+        pk="id",
+        foreign_keys=[("snapshot_id", "snapshots", "id")],
+    )
+    db["checks"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "page_id": int,
+            "url": str,
+            "checked_at": str,
+            "status_code": int,
+            "etag": str,
+            "bytes": int,
+            "duration_ms": float,
+            "outcome": str,  # new | unchanged | not_modified | not_covered | skipped | error
+            "error_kind": str,  # http_404, http_5xx, timeout, blocked, truncated, not_narrative, ...
+            "message": str,
+            "snapshot_id": int,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("page_id", "pages", "id"), ("snapshot_id", "snapshots", "id")],
+    )
+    db["checks"].create_index(["page_id", "id"])
+    db["sections"].create(
+        {"id": int, "snapshot_id": int, "name": str, "position": int, "text": str},
+        pk="id",
+        foreign_keys=[("snapshot_id", "snapshots", "id")],
+    )
+    db["sections"].create_index(["snapshot_id"])
+    db["sections"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db["changes"].create(
+        {
+            "id": int,
+            "key": str,  # unique: recording the same comparison twice is a no-op
+            "comparison": str,  # revision | edition
+            "kind": str,
+            "significance": str,
+            "country_key": str,
+            "country": str,
+            "edition": int,
+            "old_snapshot_id": int,
+            "new_snapshot_id": int,
+            "summary": str,
+            "detail": str,  # JSON
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("old_snapshot_id", "snapshots", "id"), ("new_snapshot_id", "snapshots", "id")],
+    )
+    db["changes"].create_index(["key"], unique=True)
+    db["changes"].create_index(["country_key", "id"])
+    db["outbox"].create(
+        {
+            "id": int,
+            "change_id": int,  # null for notices (digests, health, baselines)
+            "notice": str,  # JSON of a notice message when change_id is null
+            "channel": str,
+            "dedupe_key": str,  # unique: one row per (change or notice, channel)
+            "status": str,  # pending | sending | sent | dead
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0},
+        foreign_keys=[("change_id", "changes", "id")],
+    )
+    db["outbox"].create_index(["dedupe_key"], unique=True)
+    db["outbox"].create_index(["status", "next_attempt_at"])
+    db["job_state"].create(
+        {"job": str, "last_started_at": str, "last_success_at": str, "last_error": str, "last_error_at": str},
+        pk="job",
+    )
