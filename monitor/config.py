@@ -153,9 +153,9 @@ def _check(config: Config, name: str) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{name}: timezone: unknown time zone {config.timezone!r}") from None
     if isinstance(config.source.editions, str) and config.source.editions != "latest":
-        raise ConfigError(f"{name}: source.editions: expected \"latest\" or a list of years")
+        raise ConfigError(f'{name}: source.editions: expected "latest" or a list of years')
     if isinstance(config.source.countries, str) and config.source.countries != "all":
-        raise ConfigError(f"{name}: source.countries: expected \"all\" or a list of countries")
+        raise ConfigError(f'{name}: source.countries: expected "all" or a list of countries')
     if not config.source.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{name}: source.base_url: expected an http(s) URL")
     for key in ("min_interval", "connect_timeout", "read_timeout", "backoff"):
@@ -196,9 +196,7 @@ def _build(cls: type, data: Any, name: str, where: str) -> Any:
     missing = [
         f.name
         for f in fields.values()
-        if f.name not in kwargs
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
+        if f.name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     ]
     if missing:
         raise ConfigError(f"{name}: {where + '.' if where else ''}{missing[0]}: required key is missing")

@@ -12,7 +12,16 @@ class ConfigError(TipwatchError):
 
 
 class ParseError(TipwatchError):
-    """Bytes that are not a country narrative (a non-narrative page, a block page, a layout change)."""
+    """Bytes that are not a country narrative.
+
+    `kind` says which: "not_narrative" (no narrative heading: an index page, a layout change),
+    "blocked" (a block, challenge or "Technical Difficulties" page served as 200), "empty",
+    "truncated" (the document stops before its end), "bad_encoding".
+    """
+
+    def __init__(self, message: str, *, kind: str = "not_narrative") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class FetchError(TipwatchError):

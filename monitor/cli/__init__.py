@@ -112,9 +112,9 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here so each area module can import `cli`/`pass_app` from this package.
-    from monitor.cli import alerts, browse, run, schedule, serve
+    from monitor.cli import alerts, browse, parse, run, schedule, serve
 
-    for module in (run, browse, alerts, schedule, serve):
+    for module in (run, parse, browse, alerts, schedule, serve):
         for command in module.COMMANDS:
             cli.add_command(command)
 
