@@ -7,3 +7,5 @@ class StorageError(Exception):
 
 class RunInProgress(StorageError):
     """Another sweep holds the run lock."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later

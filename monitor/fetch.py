@@ -1,0 +1,257 @@
+"""One polite, defensive HTTP client for the report pages.
+
+Everything network-shaped that can go wrong becomes a FetchError with a short `kind` (stored with the
+check) and a one-line message. Retries, backoff, Retry-After, the per-host interval, redirects within an
+allow-list and the size cap are all handled here, in the open, rather than inside urllib3, so that each
+rule is visible and tested.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from monitor import PROJECT_URL, __version__
+from monitor.config import FetchConfig
+from monitor.errors import BlockedError, FetchError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"Mozilla/5.0 (compatible; tipwatch/{__version__}; +{PROJECT_URL})"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A page as the server gave it: 200 with a body, or 304 (not modified) without one."""
+
+    url: str  # what was asked for
+    final_url: str  # where it was answered, after redirects
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    elapsed_ms: float
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def make_session() -> requests.Session:
+    """The one configured session: identifies itself honestly, speaks only HTTP/1.1 GETs."""
+    session = requests.Session()
+    session.headers.update(
+        {
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8",
+            "Accept-Language": "en",
+        }
+    )
+    session.trust_env = False  # no surprise proxies or netrc credentials in a scheduled job
+    return session
+
+
+class Fetcher:
+    """GETs with conditional validators, retries, a per-host interval and a redirect allow-list."""
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        allowed_hosts: tuple[str, ...] = (),
+        *,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.config = config
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.session = session or make_session()
+        self._last_request: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def allow_host(self, url: str) -> None:
+        """Trust the host of a configured URL (the source's own base URL and archive hosts)."""
+        host = urlsplit(url).hostname
+        if host:
+            self.allowed_hosts = self.allowed_hosts | {host.lower()}
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Fetch one URL; raise FetchError (or BlockedError) with a kind and a one-line message."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                response, final_url, body = self._follow(url, headers)
+            except FetchError as exc:
+                if exc.kind not in ("connection", "timeout", "truncated") or attempt >= self.config.retries:
+                    raise
+                delay = self._backoff(attempt)
+                log.info("%s: %s; retry %d in %.1fs", url, exc, attempt + 1, delay)
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt >= self.config.retries:
+                    return self._finish(url, final_url, response, body, started)
+                delay = self._retry_delay(response, attempt)
+                if delay is None:
+                    return self._finish(url, final_url, response, body, started)
+                log.info("%s: HTTP %d; retry %d in %.1fs", url, response.status_code, attempt + 1, delay)
+            time.sleep(delay)
+            attempt += 1
+
+    # --- steps ---
+
+    def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str, bytes]:
+        """GET, following redirects by hand so that each hop is checked against the allow-list."""
+        current = url
+        for _ in range(self.config.max_redirects + 1):
+            self._check_host(current, url)
+            self._wait_turn(current)
+            response = self._request(current, headers)
+            if response.is_redirect:
+                location = response.headers.get("Location", "")
+                response.close()
+                current = urljoin(current, location)
+                continue
+            return response, current, self._read_body(response, current)
+        raise FetchError("redirect_loop", f"more than {self.config.max_redirects} redirects from {url}")
+
+    def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
+        try:
+            return self.session.get(
+                url,
+                headers=headers,
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.exceptions.Timeout:
+            raise FetchError("timeout", f"no answer from {_host(url)} within the timeout") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError("connection", f"cannot connect to {_host(url)}: {_reason(exc)}") from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError("connection", f"request to {_host(url)} failed: {_reason(exc)}") from None
+
+    def _read_body(self, response: requests.Response, url: str) -> bytes:
+        limit = self.config.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            response.close()
+            raise FetchError("too_large", f"{url} is {int(declared):,} bytes, over the {limit:,}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError("too_large", f"{url} is over the {limit:,}-byte cap")
+                chunks.append(chunk)
+        except requests.exceptions.ChunkedEncodingError:
+            raise FetchError("truncated", f"{url}: the connection closed before the page was complete") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError("truncated", f"{url}: the connection broke mid-page: {_reason(exc)}") from None
+        except requests.exceptions.Timeout:
+            raise FetchError("timeout", f"{url}: the page stopped arriving within the read timeout") from None
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def _finish(
+        self, url: str, final_url: str, response: requests.Response, body: bytes, started: float
+    ) -> FetchResult:
+        status = response.status_code
+        if status == 304:
+            body = b""
+        elif status in (404, 410):
+            raise FetchError("not_found", f"{final_url}: HTTP {status} (no such page)", status=status)
+        elif status in (401, 403):
+            raise BlockedError(f"{final_url}: HTTP {status} (access refused; blocked?)", status=status)
+        elif status == 429:
+            raise FetchError("rate_limited", f"{final_url}: HTTP 429 (rate limited) after retries", status=status)
+        elif status >= 500:
+            raise FetchError("http_5xx", f"{final_url}: HTTP {status} (server error) after retries", status=status)
+        elif status != 200:
+            raise FetchError(f"http_{status}", f"{final_url}: unexpected HTTP {status}", status=status)
+        else:
+            content_type = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
+            if content_type and not content_type.startswith(ACCEPTED_TYPES):
+                raise FetchError("not_html", f"{final_url}: served {content_type}, not a web page", status=status)
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status=status,
+            body=body,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            elapsed_ms=(time.monotonic() - started) * 1000,
+        )
+
+    def _check_host(self, url: str, origin: str) -> None:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https"):
+            raise FetchError("redirect_foreign", f"{origin}: refusing a non-HTTP address {url}")
+        if self.allowed_hosts and host not in self.allowed_hosts:
+            raise FetchError("redirect_foreign", f"{origin}: redirected to {host}, which is not an allowed host")
+
+    def _wait_turn(self, url: str) -> None:
+        """Keep at least `min_interval` seconds between two requests to one host."""
+        host = _host(url)
+        with self._lock:
+            now = time.monotonic()
+            due = self._last_request.get(host, 0.0) + self.config.min_interval
+            wait = max(0.0, due - now)
+            self._last_request[host] = now + wait
+        if wait:
+            time.sleep(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        return self.config.backoff * (2**attempt)
+
+    def _retry_delay(self, response: requests.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying, honouring Retry-After; None when it asks for too long."""
+        header = response.headers.get("Retry-After")
+        if not header:
+            return self._backoff(attempt)
+        delay = _parse_retry_after(header)
+        if delay is None:
+            return self._backoff(attempt)
+        if delay > self.config.max_retry_after:
+            return None
+        return delay
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).lower()
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost, shortest useful description of a requests/urllib3 error."""
+    text = str(exc)
+    for marker in ("Connection refused", "Connection reset", "Name or service not known", "timed out"):
+        if marker in text:
+            return marker.lower()
+    return text.splitlines()[0][:160] if text else type(exc).__name__

@@ -1,0 +1,207 @@
+"""The fetcher against real local servers: every way a page can fail to arrive."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from monitor.config import FetchConfig
+from monitor.errors import BlockedError, FetchError
+from monitor.fetch import USER_AGENT, Fetcher
+
+FAST = FetchConfig(connect_timeout=2, read_timeout=2, retries=2, backoff=0.01, min_interval=0, max_bytes=200_000)
+PAGE = b"<html><body><h2>JAPAN (Tier 2)</h2></body></html>"
+
+
+def fetcher(config: FetchConfig = FAST) -> Fetcher:
+    return Fetcher(config, ("localhost", "127.0.0.1"))
+
+
+def test_ok_sends_honest_user_agent_and_returns_validators(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(
+        PAGE, content_type="text/html", headers={"ETag": '"v1"', "Last-Modified": "Mon, 01 Jul 2024 00:00:00 GMT"}
+    )
+    result = fetcher().get(httpserver.url_for("/p"))
+    assert result.status == 200 and result.body == PAGE
+    assert result.etag == '"v1"' and result.last_modified.startswith("Mon, 01 Jul")
+    request, _ = httpserver.log[0]
+    assert request.headers["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith("Mozilla/5.0 (compatible; tipwatch/")
+
+
+def test_conditional_get_304_is_not_modified(httpserver: HTTPServer) -> None:
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(PAGE, content_type="text/html", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/p").respond_with_handler(handler)
+    result = fetcher().get(httpserver.url_for("/p"), etag='"v1"', last_modified="Mon, 01 Jul 2024 00:00:00 GMT")
+    assert result.not_modified and result.body == b""
+    request, _ = httpserver.log[0]
+    assert request.headers["If-Modified-Since"] == "Mon, 01 Jul 2024 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"), [(404, "not_found"), (410, "not_found"), (400, "http_400"), (500, "http_5xx")]
+)
+def test_error_statuses_have_kinds(httpserver: HTTPServer, status: int, kind: str) -> None:
+    httpserver.expect_request("/p").respond_with_data("nope", status=status)
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == kind and err.value.status == status
+    assert "\n" not in str(err.value)
+
+
+def test_403_is_blocked(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data("Access Denied", status=403)
+    with pytest.raises(BlockedError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "blocked"
+
+
+def test_500_then_success_is_retried(httpserver: HTTPServer) -> None:
+    answers = iter(
+        [Response("busy", status=500), Response("busy", status=503), Response(PAGE, content_type="text/html")]
+    )
+    httpserver.expect_request("/p").respond_with_handler(lambda r: next(answers))
+    result = fetcher().get(httpserver.url_for("/p"))
+    assert result.body == PAGE and len(httpserver.log) == 3
+
+
+def test_retries_are_bounded(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data("down", status=503)
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "http_5xx"
+    assert len(httpserver.log) == FAST.retries + 1
+
+
+def test_429_honours_retry_after(httpserver: HTTPServer) -> None:
+    answers = iter([Response("slow down", status=429, headers={"Retry-After": "1"}), Response(PAGE)])
+    httpserver.expect_request("/p").respond_with_handler(lambda r: next(answers))
+    started = time.monotonic()
+    result = fetcher().get(httpserver.url_for("/p"))
+    assert result.status == 200
+    assert time.monotonic() - started >= 1.0
+
+
+def test_429_with_a_long_retry_after_fails_now(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data("later", status=429, headers={"Retry-After": "3600"})
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "rate_limited"
+    assert time.monotonic() - started < 1 and len(httpserver.log) == 1
+
+
+def test_redirect_within_allowed_hosts_is_followed(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    httpserver.expect_request("/new").respond_with_data(PAGE, content_type="text/html")
+    result = fetcher().get(httpserver.url_for("/old"))
+    assert result.final_url.endswith("/new") and result.body == PAGE
+
+
+def test_redirect_to_foreign_host_is_refused(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data("", status=302, headers={"Location": "http://example.com/x"})
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "redirect_foreign" and "example.com" in str(err.value)
+
+
+def test_redirect_loop_stops(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/a"))
+    assert err.value.kind == "redirect_loop"
+
+
+def test_oversized_body_is_refused(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(b"x" * 300_000, content_type="text/html")
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "too_large"
+
+
+def test_non_html_is_refused(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(b"%PDF-1.7", content_type="application/pdf")
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "not_html"
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nobody listens here
+    with pytest.raises(FetchError) as err:
+        fetcher().get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "connection"
+
+
+@pytest.fixture
+def raw_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A bare socket server whose replies the test scripts byte by byte (truncation, slow drip)."""
+    script: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                for chunk in script:
+                    if chunk.startswith(b"SLEEP"):
+                        time.sleep(float(chunk[5:]))
+                        continue
+                    try:
+                        conn.sendall(chunk)
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], script
+    stop.set()
+    thread.join(2)
+    listener.close()
+
+
+def test_truncated_body_is_an_error(raw_server: tuple[int, list[bytes]]) -> None:
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n", b"<html><body>cut"]
+    with pytest.raises(FetchError) as err:
+        fetcher(FetchConfig(retries=0, min_interval=0, read_timeout=2)).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "truncated"
+
+
+def test_slow_drip_past_the_read_timeout(raw_server: tuple[int, list[bytes]]) -> None:
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n<html>", b"SLEEP1.5", b"x"]
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind in ("timeout", "truncated")
+
+
+def test_min_interval_spaces_requests_to_one_host(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(PAGE, content_type="text/html")
+    polite = fetcher(FetchConfig(min_interval=0.3, retries=0))
+    started = time.monotonic()
+    for _ in range(3):
+        polite.get(httpserver.url_for("/p"))
+    assert time.monotonic() - started >= 0.6
