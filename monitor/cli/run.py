@@ -1,5 +1,141 @@
-"""tipwatch commands: run (placeholder until its issue lands)."""
+"""tipwatch commands that fetch: run (one sweep), demo (the whole thing offline), reparse."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-COMMANDS: list[click.Command] = []
+from monitor.cli import AppContext, pass_app
+from monitor.pipeline import PageOutcome, SweepResult, sweep
+from monitor.reparse import reparse_all
+
+
+@click.command()
+@click.option("--edition", "editions", type=int, multiple=True, metavar="YEAR", help="Only this edition (repeatable).")
+@click.option("--country", "countries", multiple=True, metavar="SLUG", help="Only this country (repeatable).")
+@click.option("--no-deliver", is_flag=True, help="Store changes and queue alerts, but do not send them now.")
+@pass_app
+def run(app: AppContext, editions: tuple[int, ...], countries: tuple[str, ...], no_deliver: bool) -> None:
+    """Run one sweep: discover, fetch, parse, store, compare, alert.
+
+    Exits 0 when the sweep completed, even if some pages failed (they are recorded and listed);
+    non-zero for a config or database error, or when another run holds the lock.
+    """
+    config = app.config
+    with sweep_display() as progress:
+        result = sweep(
+            config,
+            app.db_path,
+            editions=editions or None,
+            countries=countries or None,
+            progress=progress,
+            deliver=not no_deliver,
+        )
+    print_summary(result)
+
+
+@contextmanager
+def sweep_display() -> Iterator[Any]:
+    """A progress bar on a terminal; one plain line per page when piped (for cron logs)."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+
+        def plain(event: str, payload: Any) -> None:
+            if event == "page":
+                click.echo(format_outcome(payload), err=True)
+
+        yield plain
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task("sweeping", total=None)
+
+        def fancy(event: str, payload: Any) -> None:
+            if event == "total":
+                bar.update(task, total=payload)
+            elif event == "edition":
+                bar.update(task, description=f"{payload} edition")
+            elif event == "page":
+                bar.advance(task)
+                if payload.outcome in ("new", "error"):
+                    bar.console.print(format_outcome(payload), markup=False, highlight=False)
+
+        yield fancy
+
+
+def format_outcome(page: PageOutcome) -> str:
+    head = f"{page.edition} {page.slug}: {page.outcome}"
+    if page.outcome == "error":
+        return f"{head} [{page.error_kind}] {page.message}"
+    if page.tier:
+        head += f" ({page.tier})"
+    return "\n".join([head, *(f"    {summary}" for _, summary in page.changes)])
+
+
+def print_summary(result: SweepResult) -> None:
+    console = Console()
+    summary = result.summary()
+    table = Table(title="tipwatch run", show_header=False, box=None)
+    table.add_row("editions", ", ".join(map(str, result.editions)) or "none found")
+    if result.missing_editions:
+        table.add_row("not published", ", ".join(map(str, result.missing_editions)))
+    for key in ("checked", "unchanged", "new", "skipped", "failed", "changes"):
+        table.add_row(key, str(summary[key]))
+    for kind, n in sorted(result.failures.items()):
+        table.add_row(f"  failed: {kind}", str(n))
+    table.add_row("alerts sent", str(result.delivered))
+    console.print(table)
+    failed = [p for p in result.pages if p.outcome == "error"]
+    for page in failed[:20]:
+        console.print(f"  {page.edition} {page.slug}: [{page.error_kind}] {page.message}", markup=False)
+    if len(failed) > 20:
+        console.print(f"  … and {len(failed) - 20} more (see `tipwatch status`)")
+
+
+@click.command()
+@click.option("--all", "force", is_flag=True, help="Re-read every snapshot, not only those read by an older parser.")
+@pass_app
+def reparse(app: AppContext, force: bool) -> None:
+    """Re-read stored raw pages with the current parser and record the new parses."""
+    db = app.open_db()
+    report = reparse_all(db, force=force)
+    click.echo(
+        f"reparsed {report.reparsed} snapshot(s); {report.current} already current; {report.failed} failed to parse"
+    )
+    for line in report.errors[:20]:
+        click.echo(f"  {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--keep", "keep", type=click.Path(dir_okay=False), metavar="PATH", help="Keep the demo database here.")
+@click.option("--quiet-alerts", is_flag=True, help="Do not print the alert messages that would be sent.")
+def demo(keep: str | None, quiet_alerts: bool) -> None:
+    """Run tipwatch offline on the bundled sample reports, then exit.
+
+    A loopback server plays state.gov; the 2021-2025 sample editions are published one by one and
+    each is discovered, fetched, parsed, stored and compared with the edition before; alert messages
+    go to the terminal. Needs no config file and no network.
+    """
+    from monitor.demo import build_sample_db
+
+    with tempfile.TemporaryDirectory(prefix="tipwatch-demo-") as tmp:
+        path = Path(keep) if keep else Path(tmp) / "demo.db"
+        if path.exists():
+            raise click.ClickException(f"{path} already exists; choose a new path for --keep")
+        build_sample_db(path, echo=click.echo, alerts=not quiet_alerts)
+        click.echo(f"\nDone. Database: {path}" + ("" if keep else " (deleted on exit; use --keep PATH to keep it)"))
+
+
+COMMANDS: list[click.Command] = [run, demo, reparse]

@@ -1,0 +1,409 @@
+"""One sweep: discover -> fetch -> parse -> store -> compare -> enqueue alerts, page by page.
+
+Each page is settled in its own transaction: its check, its snapshot, the changes it causes and their
+outbox rows commit together or not at all. A process killed mid-sweep therefore leaves whole pages
+behind it, never half of one, and the next sweep simply carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+import alerts
+from monitor.config import Config
+from monitor.errors import FetchError, ParseError
+from monitor.fetch import Fetcher, FetchResult
+from monitor.lock import run_lock
+from monitor.parse import parse_narrative
+from monitor.sources import PageRef, archive_candidates, discover_pages, landing_url, wanted
+from snapshots import changelog, store
+from snapshots.db import open_db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PageOutcome:
+    """What happened to one page in a sweep (also what the progress display shows)."""
+
+    edition: int
+    slug: str
+    url: str
+    outcome: str  # new | unchanged | not_modified | skipped | error
+    error_kind: str | None = None
+    message: str | None = None
+    tier: str | None = None
+    changes: list[tuple[str, str]] = field(default_factory=list)  # (kind, one-line summary) of changes recorded
+
+
+@dataclass
+class SweepResult:
+    editions: list[int] = field(default_factory=list)
+    missing_editions: list[int] = field(default_factory=list)  # asked for, but no landing page
+    pages: list[PageOutcome] = field(default_factory=list)
+    delivered: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for p in self.pages if p.outcome == outcome)
+
+    @property
+    def failures(self) -> Counter[str]:
+        return Counter(p.error_kind or "error" for p in self.pages if p.outcome == "error")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "editions": self.editions,
+            "checked": len(self.pages),
+            "new": self.count("new"),
+            "unchanged": self.count("unchanged") + self.count("not_modified"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("error"),
+            "failures": dict(self.failures),
+            "changes": sum(len(p.changes) for p in self.pages),
+        }
+
+
+Landings = dict[int, list[PageRef] | None]  # per sweep: each landing page is fetched once
+Progress = Callable[[str, Any], None]  # ("total", n) | ("page", PageOutcome) | ("edition", year)
+
+
+def _noop(event: str, payload: Any) -> None:
+    return None
+
+
+def sweep(
+    config: Config,
+    db_path: str | Path,
+    *,
+    editions: Iterable[int] | None = None,
+    countries: Iterable[str] | None = None,
+    progress: Progress = _noop,
+    deliver: bool = True,
+) -> SweepResult:
+    """Run one full sweep under the run lock (raises RunInProgress when another holds it)."""
+    with run_lock(db_path):
+        db = open_db(db_path)
+        fetcher = _fetcher(config)
+        try:
+            result = _sweep(db, fetcher, config, editions, countries, progress)
+        finally:
+            fetcher.close()
+        if deliver:
+            result.delivered = alerts.deliver_pending(db, config.alerts).sent
+        return result
+
+
+def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop) -> SweepResult:
+    """Look for an edition newer than any tracked one; sweep it the moment its landing page appears."""
+    with run_lock(db_path):
+        db = open_db(db_path)
+        newest = db.execute("select max(edition) from pages").fetchone()[0]
+        fetcher = _fetcher(config)
+        try:
+            if newest is None:
+                return _sweep(db, fetcher, config, None, None, progress)
+            this_year = datetime.now(UTC).year
+            landings: Landings = {}
+            candidates = range(newest + 1, this_year + 1)
+            fresh = [y for y in candidates if _landing(fetcher, config, y, landings) is not None]
+            if not fresh:
+                log.info("no edition newer than %d yet", newest)
+                return SweepResult(missing_editions=list(candidates))
+            result = _sweep(db, fetcher, config, fresh, None, progress, landings)
+        finally:
+            fetcher.close()
+        result.delivered = alerts.deliver_pending(db, config.alerts).sent
+        return result
+
+
+def _fetcher(config: Config) -> Fetcher:
+    fetcher = Fetcher(config.fetch, config.source.allowed_hosts)
+    for url in (config.source.base_url, *config.source.archive_hosts):
+        fetcher.allow_host(url)
+    return fetcher
+
+
+def _sweep(
+    db: Database,
+    fetcher: Fetcher,
+    config: Config,
+    editions: Iterable[int] | None,
+    countries: Iterable[str] | None,
+    progress: Progress,
+    landings: Landings | None = None,
+) -> SweepResult:
+    run_id = store.start_run(db, "sweep")
+    result = SweepResult()
+    baseline = not store.has_snapshots(db)
+    try:
+        plan_editions = _resolve_editions(fetcher, config, editions, result, {} if landings is None else landings)
+        country_filter = tuple(countries) if countries else config.source.countries
+        plan = [
+            (year, ref)
+            for year, refs in plan_editions
+            for ref in refs
+            if wanted(ref, country_filter) and not _is_known_other(db, ref)
+        ]
+        progress("total", len(plan))
+        # Oldest edition first, so a new edition's comparison finds its predecessor already stored.
+        for year, _ in plan_editions:
+            mode = _alert_mode(db, year, baseline)
+            progress("edition", year)
+            for _, ref in (item for item in plan if item[0] == year):
+                outcome = check_page(db, fetcher, config, ref, run_id=run_id, mode=mode)
+                result.pages.append(outcome)
+                progress("page", outcome)
+            _close_edition(db, config, year, mode)
+        if baseline and store.has_snapshots(db):
+            pages = db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
+            with db.atomic():
+                alerts.enqueue_notice(
+                    db,
+                    config.alerts,
+                    {"type": "baseline", "pages": pages, "editions": result.editions},
+                    dedupe="baseline",
+                )
+    except BaseException as exc:
+        store.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
+        raise
+    store.finish_run(db, run_id, "ok", result.summary())
+    return result
+
+
+def _resolve_editions(
+    fetcher: Fetcher, config: Config, editions: Iterable[int] | None, result: SweepResult, landings: Landings
+) -> list[tuple[int, list[PageRef]]]:
+    """(year, sub-pages) for each edition to sweep, oldest first; missing editions are noted, not errors."""
+    source = config.source
+    if editions:
+        years = sorted(set(editions))
+    elif source.editions != "latest":
+        years = sorted(source.editions)
+    else:
+        years = []
+        for year in range(datetime.now(UTC).year, source.earliest_edition - 1, -1):
+            if len(years) >= source.latest_count:
+                break
+            if _landing(fetcher, config, year, landings) is not None:
+                years.append(year)
+        years.sort()
+    out = []
+    for year in years:
+        refs = _landing(fetcher, config, year, landings)
+        if refs is None:
+            result.missing_editions.append(year)
+            continue
+        result.editions.append(year)
+        out.append((year, refs))
+    return out
+
+
+def _landing(fetcher: Fetcher, config: Config, year: int, cache: Landings) -> list[PageRef] | None:
+    """The sub-pages an edition's landing page lists, or None if the edition is not published."""
+    if year in cache:
+        return cache[year]
+    url = landing_url(config.source.base_url, year)
+    refs: list[PageRef] | None = None
+    for candidate in [url, *archive_candidates(url, config.source.archive_hosts)]:
+        try:
+            page = fetcher.get(candidate)
+        except FetchError as exc:
+            log.info("edition %d: %s", year, exc)
+            continue
+        refs = discover_pages(page.body, page.final_url, year) or None
+        if refs:
+            break
+    cache[year] = refs
+    return refs
+
+
+def _is_known_other(db: Database, ref: PageRef) -> bool:
+    """Sub-pages already found to hold no narrative (introduction, ...) are not fetched again."""
+    row = db.execute("select kind from pages where edition = ? and slug = ?", [ref.edition, ref.slug]).fetchone()
+    return bool(row and row[0] == "other")
+
+
+def _alert_mode(db: Database, year: int, baseline: bool) -> str:
+    """How changes of this edition reach people: one by one, or folded into one message."""
+    if baseline:
+        return "baseline"
+    newest = db.execute("select max(edition) from snapshots").fetchone()[0]
+    if newest is not None and year < newest:
+        return "backfill"
+    if not store.has_snapshots(db, year):
+        return "release"
+    summarised = db.execute(
+        "select exists(select 1 from changes where kind = 'edition' and edition = ?)", [year]
+    ).fetchone()[0]
+    return "immediate" if summarised else "release"
+
+
+def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
+    """Once every narrative page of an edition has a snapshot, record the edition summary (once)."""
+    pending = db.execute(
+        """select count(*) from pages p where p.edition = ? and p.kind != 'other'
+           and not exists (select 1 from snapshots s where s.page_id = p.id)""",
+        [year],
+    ).fetchone()[0]
+    if pending:
+        log.info("edition %d: %d pages have no snapshot yet; edition summary deferred", year, pending)
+        return
+    with db.atomic():
+        change_id = changelog.record_edition_summary(db, year)
+        if change_id is not None and mode == "release":
+            alerts.enqueue_notice(
+                db, config.alerts, {"type": "edition_digest", "edition": year}, dedupe=f"edition_digest:{year}"
+            )
+
+
+def check_page(db: Database, fetcher: Fetcher, config: Config, ref: PageRef, *, run_id: int, mode: str) -> PageOutcome:
+    """Fetch, parse and store one page; every outcome is recorded, nothing earlier is touched on failure."""
+    at = store.now_iso()
+    page = store.upsert_page(db, ref.edition, ref.slug, ref.url, at=at)
+    try:
+        fetched = _fetch(fetcher, config, page)
+        if fetched.not_modified:
+            return _settle_unchanged(db, config, page, fetched, run_id, at, "not_modified")
+        narrative = parse_narrative(fetched.body, fetched.final_url)
+    except ParseError as exc:
+        if exc.kind == "not_narrative" and page["kind"] != "narrative":
+            return _settle_other(db, page, ref, run_id, at, str(exc))
+        return _settle_failure(db, config, page, ref, run_id, at, exc.kind, str(exc))
+    except FetchError as exc:
+        return _settle_failure(db, config, page, ref, run_id, at, exc.kind, str(exc), status=exc.status)
+
+    with db.atomic():
+        snapshot_id = store.save_snapshot(
+            db,
+            page_id=page["id"],
+            edition=ref.edition,
+            narrative=narrative,
+            raw=fetched.body,
+            url=fetched.final_url,
+            fetched_at=at,
+            etag=fetched.etag,
+        )
+        store.set_page_kind(db, page["id"], "narrative", narrative.country_key)
+        _mark_ok(db, config, page, fetched, at)
+        store.record_check(
+            db,
+            run_id=run_id,
+            page_id=page["id"],
+            url=fetched.final_url,
+            outcome="new" if snapshot_id else "unchanged",
+            at=at,
+            status_code=fetched.status,
+            etag=fetched.etag,
+            size=len(fetched.body),
+            duration_ms=fetched.elapsed_ms,
+            snapshot_id=snapshot_id,
+        )
+        summaries: list[tuple[str, str]] = []
+        if snapshot_id:
+            change_ids = changelog.record_changes_for(db, snapshot_id)
+            alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
+            summaries = _summaries(db, change_ids)
+    return PageOutcome(
+        ref.edition,
+        ref.slug,
+        fetched.final_url,
+        "new" if snapshot_id else "unchanged",
+        tier=narrative.tier,
+        changes=summaries,
+    )
+
+
+def _fetch(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> FetchResult:
+    """GET with the page's validators; on 404 or no connection, try the same path on the archive hosts."""
+    url = page["url"]
+    try:
+        return fetcher.get(url, etag=page["etag"], last_modified=page["last_modified"])
+    except FetchError as first:
+        if first.kind not in ("not_found", "connection"):
+            raise
+        for candidate in archive_candidates(url, config.source.archive_hosts):
+            try:
+                return fetcher.get(candidate)
+            except FetchError:
+                continue
+        raise first from None
+
+
+def _mark_ok(db: Database, config: Config, page: dict[str, Any], fetched: FetchResult, at: str) -> None:
+    host = fetched.final_url.split("/")[2] if "://" in fetched.final_url else None
+    store.page_ok(db, page["id"], at=at, etag=fetched.etag, last_modified=fetched.last_modified, host=host)
+    alerts.page_health(db, config.alerts, page["id"], ok=True)
+
+
+def _settle_unchanged(
+    db: Database, config: Config, page: dict[str, Any], fetched: FetchResult, run_id: int, at: str, outcome: str
+) -> PageOutcome:
+    with db.atomic():
+        _mark_ok(db, config, page, fetched, at)
+        store.record_check(
+            db,
+            run_id=run_id,
+            page_id=page["id"],
+            url=fetched.final_url,
+            outcome=outcome,
+            at=at,
+            status_code=fetched.status,
+            etag=fetched.etag,
+            duration_ms=fetched.elapsed_ms,
+        )
+    return PageOutcome(page["edition"], page["slug"], fetched.final_url, outcome)
+
+
+def _settle_other(db: Database, page: dict[str, Any], ref: PageRef, run_id: int, at: str, message: str) -> PageOutcome:
+    with db.atomic():
+        store.set_page_kind(db, page["id"], "other")
+        store.record_check(
+            db, run_id=run_id, page_id=page["id"], url=ref.url, outcome="skipped", at=at, message=message
+        )
+    return PageOutcome(ref.edition, ref.slug, ref.url, "skipped", message=message)
+
+
+def _settle_failure(
+    db: Database,
+    config: Config,
+    page: dict[str, Any],
+    ref: PageRef,
+    run_id: int,
+    at: str,
+    kind: str,
+    message: str,
+    *,
+    status: int | None = None,
+) -> PageOutcome:
+    log.warning("%s %s: %s", ref.edition, ref.slug, message)
+    with db.atomic():
+        store.page_failed(db, page["id"], at=at, message=message)
+        store.record_check(
+            db,
+            run_id=run_id,
+            page_id=page["id"],
+            url=ref.url,
+            outcome="error",
+            at=at,
+            status_code=status,
+            error_kind=kind,
+            message=message,
+        )
+        alerts.page_health(db, config.alerts, page["id"], ok=False)
+    return PageOutcome(ref.edition, ref.slug, ref.url, "error", error_kind=kind, message=message)
+
+
+def _summaries(db: Database, change_ids: list[int]) -> list[tuple[str, str]]:
+    if not change_ids:
+        return []
+    marks = ",".join("?" * len(change_ids))
+    sql = f"select kind, summary from changes where id in ({marks}) order by id"
+    return [(kind, summary) for kind, summary in db.execute(sql, change_ids)]

@@ -1,0 +1,232 @@
+"""The write side: pages, checks, snapshots, runs. Every function joins the caller's transaction.
+
+Snapshots are append-only. A new one is written only when the normalized content hash differs from
+the page's latest snapshot, so a cosmetic markup change never makes a snapshot (or a change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from snapshots.models import Narrative
+from snapshots.normalize import content_hash
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def compress(raw: bytes) -> bytes:
+    return zlib.compress(raw, 6)
+
+
+def decompress(blob: bytes) -> bytes:
+    return zlib.decompress(blob)
+
+
+# --- pages ---
+
+
+def upsert_page(db: Database, edition: int, slug: str, url: str, *, at: str | None = None) -> dict[str, Any]:
+    """The page row for (edition, slug), created on first sight; the URL follows the landing page."""
+    rows = list(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
+    if rows:
+        page = rows[0]
+        if page["url"] != url:
+            db.execute("update pages set url = ? where id = ?", [url, page["id"]])
+            page["url"] = url
+        return page
+    db["pages"].insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
+    return next(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
+
+
+def set_page_kind(db: Database, page_id: int, kind: str, country_key: str | None = None) -> None:
+    db.execute(
+        "update pages set kind = ?, country_key = coalesce(?, country_key) where id = ?", [kind, country_key, page_id]
+    )
+
+
+def page_ok(
+    db: Database, page_id: int, *, at: str, etag: str | None, last_modified: str | None, host: str | None
+) -> int:
+    """Record a successful check; returns the failure streak it ended (0 if none)."""
+    before = db.execute("select consecutive_failures from pages where id = ?", [page_id]).fetchone()[0] or 0
+    db.execute(
+        """update pages set last_checked = ?, consecutive_failures = 0, failing_since = null, last_error = null,
+           etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), host = coalesce(?, host)
+           where id = ?""",
+        [at, etag, last_modified, host, page_id],
+    )
+    return before
+
+
+def page_failed(db: Database, page_id: int, *, at: str, message: str) -> int:
+    """Record a failed check; returns the new count of consecutive failures."""
+    db.execute(
+        """update pages set last_checked = ?, consecutive_failures = consecutive_failures + 1,
+           failing_since = coalesce(failing_since, ?), last_error = ? where id = ?""",
+        [at, at, message, page_id],
+    )
+    return db.execute("select consecutive_failures from pages where id = ?", [page_id]).fetchone()[0]
+
+
+# --- checks ---
+
+
+def record_check(
+    db: Database,
+    *,
+    run_id: int | None,
+    page_id: int | None,
+    url: str,
+    outcome: str,
+    at: str,
+    status_code: int | None = None,
+    etag: str | None = None,
+    size: int | None = None,
+    duration_ms: float | None = None,
+    error_kind: str | None = None,
+    message: str | None = None,
+    snapshot_id: int | None = None,
+) -> int:
+    row = db["checks"].insert(
+        {
+            "run_id": run_id,
+            "page_id": page_id,
+            "url": url,
+            "checked_at": at,
+            "status_code": status_code,
+            "etag": etag,
+            "bytes": size,
+            "duration_ms": round(duration_ms, 1) if duration_ms is not None else None,
+            "outcome": outcome,
+            "error_kind": error_kind,
+            "message": message,
+            "snapshot_id": snapshot_id,
+        }
+    )
+    return int(row.last_pk)
+
+
+# --- snapshots ---
+
+
+def latest_snapshot(db: Database, page_id: int) -> dict[str, Any] | None:
+    rows = list(
+        db.query("select id, content_hash from snapshots where page_id = ? order by id desc limit 1", [page_id])
+    )
+    return rows[0] if rows else None
+
+
+def save_snapshot(
+    db: Database,
+    *,
+    page_id: int,
+    edition: int,
+    narrative: Narrative,
+    raw: bytes,
+    url: str,
+    fetched_at: str,
+    etag: str | None = None,
+) -> int | None:
+    """Append a snapshot unless the page's latest one has the same normalized content; return its id."""
+    digest = content_hash(narrative)
+    latest = latest_snapshot(db, page_id)
+    if latest is not None and latest["content_hash"] == digest:
+        return None
+    row = db["snapshots"].insert(
+        {
+            "page_id": page_id,
+            "edition": edition,
+            "country_key": narrative.country_key,
+            "country": narrative.country,
+            "tier": narrative.tier,
+            "fetched_at": fetched_at,
+            "content_hash": digest,
+            "raw": compress(raw),
+            "raw_sha256": hashlib.sha256(raw).hexdigest(),
+            "narrative": json.dumps(narrative.to_json(), ensure_ascii=False),
+            "parser_version": narrative.parser_version,
+            "layout": narrative.layout,
+            "url": url,
+            "etag": etag,
+        }
+    )
+    snapshot_id = int(row.last_pk)
+    _index_sections(db, snapshot_id, narrative)
+    return snapshot_id
+
+
+def _index_sections(db: Database, snapshot_id: int, narrative: Narrative) -> None:
+    """One row per part of the narrative, for full-text search by section."""
+    parts = [("summary", narrative.summary), ("recommendations", "\n\n".join(narrative.recommendations))]
+    parts += list(narrative.sections.items())
+    db["sections"].insert_all(
+        {"snapshot_id": snapshot_id, "name": name, "position": i, "text": text}
+        for i, (name, text) in enumerate(parts)
+        if text
+    )
+
+
+def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: str) -> None:
+    """Keep the new parse in `parses` and make it the snapshot's current reading."""
+    digest = content_hash(narrative)
+    payload = json.dumps(narrative.to_json(), ensure_ascii=False)
+    db["parses"].insert(
+        {
+            "snapshot_id": snapshot_id,
+            "parser_version": narrative.parser_version,
+            "parsed_at": at,
+            "narrative": payload,
+            "content_hash": digest,
+        }
+    )
+    db.execute(
+        """update snapshots set narrative = ?, content_hash = ?, parser_version = ?, layout = ?, tier = ?,
+           country = ?, country_key = ? where id = ?""",
+        [
+            payload,
+            digest,
+            narrative.parser_version,
+            narrative.layout,
+            narrative.tier,
+            narrative.country,
+            narrative.country_key,
+            snapshot_id,
+        ],
+    )
+    db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
+    _index_sections(db, snapshot_id, narrative)
+
+
+# --- runs ---
+
+
+def start_run(db: Database, job: str) -> int:
+    """Open a run row; any run still marked running belongs to a process that died (we hold the lock)."""
+    db.execute(
+        "update runs set status = 'interrupted', finished_at = ? where status = 'running' and job = ?",
+        [now_iso(), job],
+    )
+    row = db["runs"].insert({"job": job, "started_at": now_iso(), "status": "running", "pid": os.getpid()})
+    return int(row.last_pk)
+
+
+def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], error: str | None = None) -> None:
+    db.execute(
+        "update runs set status = ?, finished_at = ?, summary = ?, error = ? where id = ?",
+        [status, now_iso(), json.dumps(summary), error, run_id],
+    )
+
+
+def has_snapshots(db: Database, edition: int | None = None) -> bool:
+    if edition is None:
+        return db.execute("select exists(select 1 from snapshots)").fetchone()[0] == 1
+    return db.execute("select exists(select 1 from snapshots where edition = ?)", [edition]).fetchone()[0] == 1
