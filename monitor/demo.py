@@ -13,8 +13,8 @@ from pathlib import Path
 
 from monitor.config import Config, parse_config
 from monitor.pipeline import SweepResult, discover, sweep
-from monitor.samples.server import SampleSite
 from monitor.samples.data import load_reports
+from monitor.samples.server import SampleSite
 
 Echo = Callable[[str], None]
 
