@@ -1,12 +1,14 @@
 """The `tipwatch` command: a thin click layer. Each command calls one function and prints.
 
-Commands live in one module per area (run.py, browse.py, alerts.py, schedule.py, serve.py) and are
-attached to the group at the bottom of this file. Errors are turned into one line in one place:
-`main()`.
+Commands live in one module per area (run.py, parse.py, browse.py, alerts.py, schedule.py, serve.py),
+each exporting COMMANDS. The group imports an area only when one of its commands runs, so that
+`tipwatch run` from cron does not pay for Flask or APScheduler. Errors are turned into one line in
+one place: `main()`.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -64,7 +66,40 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# command name -> the area module (monitor/cli/<area>.py) that defines it, in the order --help lists them
+COMMAND_AREAS: dict[str, str] = {
+    "run": "run",
+    "demo": "run",
+    "reparse": "run",
+    "parse": "parse",
+    "history": "browse",
+    "diff": "browse",
+    "tiers": "browse",
+    "changes": "browse",
+    "recommendations": "browse",
+    "compare": "browse",
+    "alerts": "alerts",
+    "schedule": "schedule",
+    "status": "schedule",
+    "serve": "serve",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_AREAS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        area = COMMAND_AREAS.get(cmd_name)
+        if area is None:
+            return None
+        module = importlib.import_module(f"monitor.cli.{area}")
+        return next((c for c in module.COMMANDS if c.name == cmd_name), None)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="tipwatch")
 @click.option(
     "--config",
@@ -108,15 +143,3 @@ def main() -> None:
         # `tipwatch changes | head` closes the pipe early; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
-
-
-def _register() -> None:
-    # Imported here so each area module can import `cli`/`pass_app` from this package.
-    from monitor.cli import alerts, browse, parse, run, schedule, serve
-
-    for module in (run, parse, browse, alerts, schedule, serve):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
