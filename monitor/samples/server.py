@@ -202,7 +202,11 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if send_body and body and status != 304:
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The client went away (a test killed it, or it hit its timeout): not the server's problem.
+                    self.close_connection = True
 
         def do_GET(self) -> None:
             self._answer(send_body=True)
