@@ -58,7 +58,7 @@ def m001_core(db: Database) -> None:
             "content_hash": str,  # of the normalized narrative: cosmetic edits do not make snapshots
             "raw": bytes,  # the page as fetched, zlib-compressed
             "raw_sha256": str,
-            "narrative": str,  # JSON of the current parse (see `parses` for history)
+            "narrative": bytes,  # the current parse, Narrative.to_blob() (see `parses` for history)
             "parser_version": str,
             "layout": str,
             "url": str,
@@ -75,7 +75,7 @@ def m001_core(db: Database) -> None:
             "snapshot_id": int,
             "parser_version": str,
             "parsed_at": str,
-            "narrative": str,
+            "narrative": bytes,
             "content_hash": str,
         },
         pk="id",
@@ -153,3 +153,21 @@ def m001_core(db: Database) -> None:
         {"job": str, "last_started_at": str, "last_success_at": str, "last_error": str, "last_error_at": str},
         pk="job",
     )
+
+
+@migrations()
+def m002_alerts(db: Database) -> None:
+    # outbox.batch: the idempotency key of the message a row went out in, so an interrupted send is
+    # repeated as the same message with the same key. pages.problem_alerted_at: set while a "problem"
+    # alert for the page's current failure streak is out; cleared when "resolved" is sent.
+    db["outbox"].add_column("batch", str)
+    db["outbox"].create_index(["channel", "status"])
+    db["pages"].add_column("problem_alerted_at", str)
+
+
+@migrations()
+def m003_browse_indexes(db: Database) -> None:
+    # The browse page reads an edition's roster and a snapshot pair's stored changes on every view.
+    db["snapshots"].create_index(["edition", "country_key", "id"], if_not_exists=True)
+    db["changes"].create_index(["new_snapshot_id", "old_snapshot_id"], if_not_exists=True)
+    db["changes"].create_index(["edition", "kind"], if_not_exists=True)

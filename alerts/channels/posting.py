@@ -1,0 +1,78 @@
+"""One JSON POST with the outcome mapped to retry or give up; the URL is a secret and never shown."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from alerts.errors import DeliveryError
+
+REDACTED = "[redacted-url]"
+
+
+class _RedactUrls(logging.Filter):
+    """urllib3 logs request paths at debug level (`tipwatch -vv`); a webhook path is the secret."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        for url in self.urls:
+            if urlsplit(url).path in message:
+                record.msg, record.args = redact(message, url), ()
+                message = record.msg
+        return True
+
+
+_redact_logs = _RedactUrls()
+logging.getLogger("urllib3.connectionpool").addFilter(_redact_logs)
+
+
+def redact(text: str, url: str) -> str:
+    """Remove the URL and its secret-bearing parts (path, query) from a message."""
+    parts = urlsplit(url)
+    for secret in (url, f"{parts.netloc}{parts.path}", parts.path if len(parts.path) > 1 else "", parts.query):
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str], timeout: float) -> str:
+    """POST and return "STATUS body" on 2xx; raise DeliveryError otherwise (429, 408 and 5xx retryable)."""
+    _redact_logs.urls.add(url)
+    try:
+        response = requests.post(url, json=payload, headers=headers, timeout=timeout, allow_redirects=False)
+    except requests.Timeout:
+        raise DeliveryError(f"no answer within {timeout:g} s", permanent=False) from None
+    except requests.RequestException as exc:
+        raise DeliveryError(redact(f"cannot reach the server: {exc}", url), permanent=False) from None
+    answer = redact(f"{response.status_code} {response.text[:300].strip()}".strip(), url)
+    status = response.status_code
+    if 200 <= status < 300:
+        return answer
+    if status == 429:
+        raise DeliveryError(f"rate limited: {answer}", permanent=False, retry_after=retry_after(response))
+    if status >= 500 or status == 408:
+        raise DeliveryError(f"server error: {answer}", permanent=False, retry_after=retry_after(response))
+    raise DeliveryError(f"refused: {answer}", permanent=True)
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds (either spelling: a number of seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -1,0 +1,18 @@
+"""Print the plain-text message: for local use and the demo."""
+
+from __future__ import annotations
+
+import sys
+
+from alerts.channels import Channel, register
+from alerts.compose import Message
+
+
+@register("stdout")
+class StdoutChannel(Channel):
+    OPTIONS = {}  # noqa: RUF012
+
+    def send(self, message: Message, *, key: str) -> str:
+        sys.stdout.write(f"=== {message.subject}\n{message.text}\n")
+        sys.stdout.flush()
+        return "printed"

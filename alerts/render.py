@@ -1,0 +1,105 @@
+"""Sections -> plain text, HTML (Jinja2, autoescaped) and Slack Block Kit. Pure.
+
+A Section is what compose.py makes of one change or notice: a title, a link, and lines of styled spans.
+Every format is rendered from the same sections, so all channels say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+Span = tuple[str, str]  # (style, text); style is "plain", "strong", "ins" or "del"
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    url: str
+    lines: tuple[Line, ...]
+    rank: tuple[int, int]  # higher first: (significance, kind priority)
+
+
+def render_text(sections: list[Section]) -> str:
+    marks = {"ins": ("[+", "+]"), "del": ("[-", "-]"), "strong": ("", ""), "plain": ("", "")}
+    out: list[str] = []
+    for s in sections:
+        out.append(s.title)
+        out.extend("  " + "".join(marks[st][0] + t + marks[st][1] for st, t in line) for line in s.lines)
+        out.append(f"  {s.url}")
+        out.append("")
+    return "\n".join(out)
+
+
+_HTML = Environment(autoescape=True).from_string(
+    """<!DOCTYPE html>
+<html><body style="font-family:sans-serif">
+<h2>{{ subject }}</h2>
+{% for s in sections %}<div style="margin-bottom:1.5em">
+<h3><a href="{{ s.url }}">{{ s.title }}</a></h3>
+{% for line in s.lines %}<p>{% for style, text in line %}{% if style == "ins" -%}
+<ins style="background:#e6ffec;text-decoration:none">{{ text }}</ins>
+{%- elif style == "del" -%}<del style="background:#ffebe9">{{ text }}</del>
+{%- elif style == "strong" %}<strong>{{ text }}</strong>{% else %}{{ text }}{% endif %}{% endfor %}</p>
+{% endfor %}<p><a href="{{ s.url }}">See the full change</a></p></div>
+{% endfor %}<p style="color:#666">Sent by tipwatch &middot; <a href="{{ base_url }}">{{ base_url }}</a></p>
+</body></html>
+"""
+)
+
+
+def render_html(subject: str, sections: list[Section], base_url: str) -> str:
+    return _HTML.render(subject=subject, sections=sections, base_url=base_url)
+
+
+SLACK_HEADER = 150
+SLACK_SECTION = 3000
+SLACK_BLOCKS = 50
+
+
+def slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_slack(subject: str, sections: list[Section], base_url: str) -> dict[str, Any]:
+    """Block Kit with a plain `text` fallback; long parts are clipped with a link to the full change."""
+    marks = {"ins": "*", "del": "~", "strong": "*", "plain": ""}
+    title = subject.removeprefix("[tipwatch] ")
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": clip(title, 150)}}]
+    room = SLACK_BLOCKS - 2  # the header, and a last block for "and N more"
+    for s in sections[:room]:
+        body = "\n".join("".join(_mrkdwn(t, marks[st]) for st, t in line) for line in s.lines)
+        link = f"<{s.url}|See the full change>"
+        text = f"*{slack_escape(s.title)}*\n{body}"
+        if len(text) + len(link) + 1 > SLACK_SECTION:
+            text = _clip_escaped(text, SLACK_SECTION - len(link) - 2)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n{link}"}})
+    if len(sections) > room:
+        more = f"… and {len(sections) - room} more: <{base_url}|open tipwatch>"
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+    return {"text": clip(slack_escape(subject), SLACK_SECTION), "blocks": blocks}
+
+
+def _mrkdwn(text: str, mark: str) -> str:
+    stripped = text.strip()
+    if not mark or not stripped:
+        return slack_escape(text)
+    # Slack only honours * and ~ next to non-space characters: keep the spaces outside the marks.
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return f"{lead}{mark}{slack_escape(stripped)}{mark}{trail}"
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def _clip_escaped(text: str, limit: int) -> str:
+    """Clip without cutting an &amp;-style entity in half."""
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
