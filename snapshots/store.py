@@ -152,7 +152,7 @@ def save_snapshot(
             "content_hash": digest,
             "raw": compress(raw),
             "raw_sha256": hashlib.sha256(raw).hexdigest(),
-            "narrative": json.dumps(narrative.to_json(), ensure_ascii=False),
+            "narrative": narrative.to_blob(),
             "parser_version": narrative.parser_version,
             "layout": narrative.layout,
             "url": url,
@@ -178,7 +178,7 @@ def _index_sections(db: Database, snapshot_id: int, narrative: Narrative) -> Non
 def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: str) -> None:
     """Keep the new parse in `parses` and make it the snapshot's current reading."""
     digest = content_hash(narrative)
-    payload = json.dumps(narrative.to_json(), ensure_ascii=False)
+    payload = narrative.to_blob()
     db["parses"].insert(
         {
             "snapshot_id": snapshot_id,
