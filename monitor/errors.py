@@ -19,6 +19,8 @@ class ParseError(TipwatchError):
     "truncated" (the document stops before its end), "bad_encoding".
     """
 
+    exit_code = 1  # main() exits with this: "not a narrative" is an answer about the input, not a usage error
+
     def __init__(self, message: str, *, kind: str = "not_narrative") -> None:
         super().__init__(message)
         self.kind = kind
