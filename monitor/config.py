@@ -171,6 +171,15 @@ def _check(config: Config, name: str) -> None:
         if channel.name in names:
             raise ConfigError(f"{name}: alerts.channels[{i}].name: duplicate channel name {channel.name!r}")
         names.add(channel.name)
+    if config.alerts.channels:
+        # Each channel class checks its own options; imported here so that a config without
+        # channels does not pay for the alerts machinery.
+        from alerts import ChannelConfigError, validate_channels
+
+        try:
+            validate_channels(config.alerts.channels)
+        except ChannelConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
 
 
 # --- a small typed builder: dict -> frozen dataclass, refusing unknown keys and wrong types ---
