@@ -69,9 +69,7 @@ def test_config_is_frozen() -> None:
 
 
 def tipwatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
 def test_cli_broken_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
