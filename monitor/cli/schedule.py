@@ -1,5 +1,56 @@
-"""tipwatch commands: schedule (placeholder until its issue lands)."""
+"""tipwatch commands: schedule (the daemon, or one job with --once) and status."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
 
 import click
 
-COMMANDS: list[click.Command] = []
+from monitor.cli import AppContext, pass_app
+from monitor.schedule import load_jobs, run_job, run_scheduler
+from monitor.status import collect_status, render_status
+
+
+@click.command()
+@click.option("--once", "once", metavar="JOB", help="Run this job from the config now, once, and exit.")
+@pass_app
+def schedule(app: AppContext, once: str | None) -> None:
+    """Run the jobs of the config on their cron schedules until SIGTERM or Ctrl-C.
+
+    Runs missed while the scheduler was down are caught up once at start (within each job's
+    misfire_grace_time). A running job is allowed to finish when stopped; a second signal stops at once.
+    """
+    jobs = {job.id: job for job in load_jobs(app.config)}
+    _log_runs()
+    if once is None:
+        run_scheduler(app.config, app.db_path)
+        return
+    if once not in jobs:
+        raise click.BadParameter(
+            f"no job {once!r} in {app.config.path} (jobs: {', '.join(jobs) or 'none'})", param_hint="--once"
+        )
+    from monitor.jobs import ACTIONS
+
+    job = jobs[once].config
+    outcome = run_job(job, ACTIONS[job.action], app.config, app.db_path, reraise=True)
+    click.echo(f"{job.id}: {outcome.status} in {outcome.seconds:.1f}s{': ' + outcome.detail if outcome.detail else ''}")
+
+
+@click.command()
+@pass_app
+def status(app: AppContext) -> None:
+    """Show each job's last and next run, pages failing and since when, and the alerts outbox."""
+    tz = ZoneInfo(app.config.timezone)
+    for line in render_status(collect_status(app.config, app.db_path), tz, app.db_path):
+        click.echo(line)
+
+
+def _log_runs() -> None:
+    """Each run's outcome is logged at INFO: show it unless the user asked for less (-q)."""
+    logger = logging.getLogger("monitor.schedule")
+    if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
+        logger.setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+
+
+COMMANDS: list[click.Command] = [schedule, status]
