@@ -9,7 +9,8 @@ import pytest
 
 import alerts
 from alerts import ChannelConfigError, validate_channels
-from monitor.config import parse_config
+from monitor.config import ChannelConfig, parse_config
+from monitor.errors import ConfigError
 from tests.alerts_helpers import add_change, add_page, alerts_config, channel, make_db, outbox
 
 
@@ -193,11 +194,21 @@ def test_deliver_refuses_to_run_inside_a_transaction(tmp_path):
     ],
 )
 def test_channel_blocks_are_validated_with_channel_and_key(block, message):
-    config = parse_config(json.dumps({"alerts": {"channels": [{"name": "x", **block}]}}))
-    with pytest.raises(ChannelConfigError, match=message.replace("[", r"\[").replace("]", r"\]")) as err:
-        validate_channels(config.alerts.channels)
+    settings = ChannelConfig(
+        name="x",
+        type=block["type"],
+        kinds=tuple(block.get("kinds", ())),
+        options={k: v for k, v in block.items() if k not in ("type", "kinds")},
+    )
+    pattern = message.replace("[", r"\[").replace("]", r"\]")
+    with pytest.raises(ChannelConfigError, match=pattern) as err:
+        validate_channels([settings])
     assert isinstance(err.value, ValueError)
     assert "\n" not in str(err.value)
+    # Loading a config file runs the same check and names the file first.
+    with pytest.raises(ConfigError) as loaded:
+        parse_config(json.dumps({"alerts": {"channels": [{"name": "x", **block}]}}))
+    assert str(loaded.value) == f"cron.yaml: {err.value}"
 
 
 def test_valid_blocks_pass_validation():
