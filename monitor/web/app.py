@@ -1,0 +1,399 @@
+"""The browse page: a read-only Flask app over the tipwatch database.
+
+Every page is rendered on the server (no JavaScript needed) and is also available as JSON, either with
+`?format=json` or under `/api/...`. Scraped text only ever reaches the page through Jinja's autoescape,
+and the Content-Security-Policy forbids scripts outright, so a hostile narrative renders inertly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlite_utils import Database
+from werkzeug.exceptions import HTTPException
+
+from monitor import __version__
+from monitor.web import diffview
+from monitor.web.chart import TIER_CSS, tier_chart
+from snapshots import browse
+from snapshots.db import open_db
+from snapshots.models import SIGNIFICANCE_RANK, TIERS
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+MAX_QUERY_CHARS = 500
+FEED_SIZE = 50
+
+DIFF_CACHE_SIZE = 32
+_DIFF_CACHE: OrderedDict[tuple[Any, ...], browse.DiffView | None] = OrderedDict()
+_DIFF_CACHE_LOCK = threading.Lock()
+
+pages = Blueprint("pages", __name__)
+
+
+def create_app(db_path: str | Path) -> Flask:
+    """The app for one database file, opened read-only, one connection per request."""
+    app = Flask(__name__)
+    app.config["DB_PATH"] = str(db_path)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(pages)
+    app.register_blueprint(pages, url_prefix="/api", name="api")
+    app.teardown_appcontext(_close_db)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+    app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css)
+    app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    return app
+
+
+# --- plumbing ---
+
+
+def db() -> Database:
+    """This request's read-only connection (sqlite3 connections are bound to the thread that opened them)."""
+    if "db" not in g:
+        g.db = open_db(current_app.config["DB_PATH"], readonly=True)
+    return g.db
+
+
+def _close_db(_exc: BaseException | None) -> None:
+    conn = g.pop("db", None)
+    if conn is not None:
+        conn.conn.close()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _wants_json() -> bool:
+    fmt = request.args.get("format", "html")
+    if fmt not in ("html", "json"):
+        abort(400, description="format must be html or json")
+    return request.blueprint == "api" or fmt == "json"
+
+
+def _http_error(exc: HTTPException) -> tuple[Any, int]:
+    code = exc.code or 500
+    if request.blueprint == "api" or request.args.get("format") == "json":
+        return jsonify(error=exc.name, message=exc.description), code
+    return render_template("error.html", code=code, name=exc.name, message=exc.description), code
+
+
+def _server_error(exc: Exception) -> tuple[Any, int]:
+    current_app.logger.exception("error while serving %s", request.path)
+    message = "The page could not be built. The error was logged on the server."
+    if request.blueprint == "api" or request.args.get("format") == "json":
+        return jsonify(error="Internal Server Error", message=message), 500
+    return render_template("error.html", code=500, name="Internal Server Error", message=message), 500
+
+
+def jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def render(template: str, json_model: dict[str, Any], **extra: Any) -> Any:
+    """One page, two forms: the template with `json_model` plus `extra`, or `json_model` as JSON."""
+    if _wants_json():
+        return jsonify(jsonable(json_model))
+    return render_template(template, **json_model, **extra)
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(400, description=f"{name} must be a whole number")
+    return int(raw)
+
+
+def _slug_arg(name: str) -> str | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not _SLUG.match(raw):
+        abort(400, description=f"{name} is not a valid key")
+    return raw
+
+
+def _choice_arg(name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = request.args.get(name, "").strip() or default
+    if raw not in choices:
+        abort(400, description=f"{name} must be one of: {', '.join(choices)}")
+    return raw
+
+
+def _flag_arg(name: str) -> bool:
+    return _choice_arg(name, ("0", "1"), "0") == "1"
+
+
+def atom_date(value: str | None) -> str:
+    """An RFC 3339 timestamp for Atom; stored times without a zone are UTC."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        moment = datetime(1970, 1, 1, tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def _tier_css(tier: str) -> str:
+    return TIER_CSS.get(tier, "sc")
+
+
+def _change_filter() -> browse.ChangeFilter:
+    significance = request.args.get("significance", "").strip() or None
+    if significance is not None and significance not in SIGNIFICANCE_RANK:
+        abort(400, description=f"significance must be one of: {', '.join(SIGNIFICANCE_RANK)}")
+    return browse.ChangeFilter(
+        kind=_slug_arg("kind"),
+        country_key=_slug_arg("country"),
+        significance=significance,
+        edition=_int_arg("edition"),
+        before_id=_int_arg("before"),
+    )
+
+
+# --- pages ---
+
+
+@pages.route("/")
+def home() -> Any:
+    flt = _change_filter()
+    changes = browse.latest_changes(db(), flt)
+    more = changes[-1].id if len(changes) == flt.limit else None
+    model = {"filter": flt, "changes": changes, "editions": browse.editions(db()), "older_than": more}
+    return render("home.html", model, options=browse.filter_options(db()))
+
+
+@pages.route("/editions/<int:edition>")
+def edition(edition: int) -> Any:
+    overview = browse.edition_overview(db(), edition)
+    if overview is None:
+        abort(404, description=f"No snapshots of the {edition} edition.")
+    return render("edition.html", {"edition": overview})
+
+
+@pages.route("/countries/<country_key>")
+def country(country_key: str) -> Any:
+    overview = browse.country_overview(db(), country_key)
+    if overview is None:
+        abort(404, description=f"No country {country_key!r} in the database.")
+    tracker = browse.recommendation_tracker(browse.latest_narratives(db(), country_key))
+    model = {"country": overview, "recommendations": tracker}
+    return render("country.html", model, chart=tier_chart(overview.timeline))
+
+
+def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int | None:
+    snapshot_id = _int_arg(snapshot_arg)
+    edition_value = _int_arg(edition_arg)
+    if snapshot_id is not None:
+        return snapshot_id
+    if edition_value is not None:
+        found = browse.edition_snapshot_id(db(), country_key, edition_value)
+        if found is None:
+            abort(404, description=f"No snapshot of {country_key} in the {edition_value} edition.")
+        return found
+    return None
+
+
+@pages.route("/countries/<country_key>/diff")
+def diff(country_key: str) -> Any:
+    sequence = browse.country_snapshot_ids(db(), country_key)
+    if not sequence:
+        abort(404, description=f"No country {country_key!r} in the database.")
+    mode = _choice_arg("mode", ("inline", "side"), "inline")
+    changes_only = _flag_arg("changes_only")
+    old_id = _resolve_side(country_key, "old", "old_edition")
+    new_id = _resolve_side(country_key, "new", "new_edition")
+    if new_id is None:
+        new_id = sequence[-1]
+    if new_id not in sequence:
+        abort(404, description=f"Snapshot {new_id} is not a snapshot of {country_key}.")
+    if old_id is None:
+        position = sequence.index(new_id)
+        old_id = sequence[position - 1] if position else new_id
+    if old_id not in sequence:
+        abort(404, description=f"Snapshot {old_id} is not a snapshot of {country_key}.")
+    view = _cached_diff(old_id, new_id)
+    if view is None:
+        abort(404, description=f"Snapshot {old_id} or {new_id} has no readable narrative.")
+    i, j = sorted((sequence.index(old_id), sequence.index(new_id)))
+    neighbours = {
+        "previous": (sequence[i - 1], sequence[i]) if i > 0 else None,
+        "next": (sequence[j], sequence[j + 1]) if j + 1 < len(sequence) else None,
+    }
+    sections = [
+        {"section": s, "rows": diffview.layout(s.ops, changes_only=changes_only)}
+        for s in view.sections
+        if not (changes_only and s.status == "same")
+    ]
+    model = {
+        "old": view.old,
+        "new": view.new,
+        "diff": view.diff.to_json(),
+        "neighbours": neighbours,
+        "mode": mode,
+        "changes_only": changes_only,
+    }
+    return render("diff.html", model, nd=view.diff, sections=sections, country_key=country_key)
+
+
+def _cached_diff(old_id: int, new_id: int) -> browse.DiffView | None:
+    """Diffs are immutable for a pair of snapshot contents, so toggling the view or stepping back to a pair
+    that had to be diffed live costs nothing the second time. Keyed by content hash (a reparse changes it)."""
+    refs = browse.snapshot_ref(db(), old_id), browse.snapshot_ref(db(), new_id)
+    if None in refs:
+        return None
+    key = (current_app.config["DB_PATH"], old_id, new_id, *(ref.content_hash for ref in refs if ref))
+    with _DIFF_CACHE_LOCK:
+        if key in _DIFF_CACHE:
+            _DIFF_CACHE.move_to_end(key)
+            return _DIFF_CACHE[key]
+    view = browse.diff_view(db(), old_id, new_id)
+    with _DIFF_CACHE_LOCK:
+        _DIFF_CACHE[key] = view
+        while len(_DIFF_CACHE) > DIFF_CACHE_SIZE:
+            _DIFF_CACHE.popitem(last=False)
+    return view
+
+
+@pages.route("/diff/<int:old_id>/<int:new_id>")
+def diff_by_ids(old_id: int, new_id: int) -> Any:
+    ref = browse.snapshot_ref(db(), new_id)
+    if ref is None:
+        abort(404, description=f"No snapshot {new_id}.")
+    endpoint = f"{request.blueprint}.diff"
+    args = {**request.args.to_dict(), "old": old_id, "new": new_id}
+    return redirect(url_for(endpoint, country_key=ref.country_key, **args))
+
+
+@pages.route("/changes/<int:change_id>")
+def change(change_id: int) -> Any:
+    found = browse.change(db(), change_id)
+    if found is None:
+        abort(404, description=f"No change {change_id}.")
+    refs = {
+        side: browse.snapshot_ref(db(), snapshot_id) if snapshot_id else None
+        for side, snapshot_id in (("old", found.old_snapshot_id), ("new", found.new_snapshot_id))
+    }
+    ops = found.detail.get("diff")
+    rows = diffview.layout(ops, changes_only=False) if isinstance(ops, list) else []
+    return render("change.html", {"change": found, "old": refs["old"], "new": refs["new"]}, rows=rows)
+
+
+@pages.route("/snapshots/<int:snapshot_id>")
+def snapshot(snapshot_id: int) -> Any:
+    ref, narrative = _snapshot_or_404(snapshot_id)
+    parts = browse.narrative_parts(narrative)
+    return render("snapshot.html", {"snapshot": ref, "parts": parts})
+
+
+@pages.route("/snapshots/<int:snapshot_id>/sections/<section>")
+def snapshot_section(snapshot_id: int, section: str) -> Any:
+    ref, narrative = _snapshot_or_404(snapshot_id)
+    return _section_page(ref, narrative, section)
+
+
+@pages.route("/countries/<country_key>/<int:edition>/sections/<section>")
+def edition_section(country_key: str, edition: int, section: str) -> Any:
+    snapshot_id = browse.edition_snapshot_id(db(), country_key, edition)
+    if snapshot_id is None:
+        abort(404, description=f"No snapshot of {country_key} in the {edition} edition.")
+    ref, narrative = _snapshot_or_404(snapshot_id)
+    return _section_page(ref, narrative, section)
+
+
+def _snapshot_or_404(snapshot_id: int) -> tuple[browse.SnapshotRef, Any]:
+    ref = browse.snapshot_ref(db(), snapshot_id)
+    narrative = browse.snapshot_narrative(db(), snapshot_id) if ref else None
+    if ref is None or narrative is None:
+        abort(404, description=f"No snapshot {snapshot_id}.")
+    return ref, narrative
+
+
+def _section_page(ref: browse.SnapshotRef, narrative: Any, section: str) -> Any:
+    parts = dict(browse.narrative_parts(narrative))
+    if section not in parts:
+        abort(404, description=f"The {ref.edition} narrative of {ref.country} has no section {section!r}.")
+    return render("section.html", {"snapshot": ref, "section": section, "text": parts[section]})
+
+
+@pages.route("/search")
+def search() -> Any:
+    text = request.args.get("q", "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        abort(400, description=f"the query is longer than {MAX_QUERY_CHARS} characters")
+    edition_value = _int_arg("edition")
+    section = _slug_arg("section")
+    hits = browse.search(db(), text, edition=edition_value, section=section) if text else []
+    model = {"q": text, "edition": edition_value, "section": section, "hits": hits}
+    return render(
+        "search.html",
+        model,
+        editions=[e.edition for e in browse.editions(db())],
+        section_names=browse.section_names(db()),
+    )
+
+
+# --- Atom feeds ---
+
+
+def _feed(flt: browse.ChangeFilter, title: str) -> Response:
+    changes = browse.latest_changes(db(), dataclasses.replace(flt, limit=FEED_SIZE))
+    body = render_template("feed.xml", changes=changes, title=title, feed_url=request.url)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@pages.route("/feed.atom")
+def feed() -> Response:
+    flt = _change_filter()
+    parts = [p for p in (flt.country_key, flt.kind) if p]
+    return _feed(flt, "tipwatch changes" + (f" ({', '.join(parts)})" if parts else ""))
+
+
+@pages.route("/countries/<country_key>/feed.atom")
+def country_feed(country_key: str) -> Response:
+    return _feed(browse.ChangeFilter(country_key=country_key), f"tipwatch changes: {country_key}")
+
+
+@pages.route("/kinds/<kind>/feed.atom")
+def kind_feed(kind: str) -> Response:
+    return _feed(browse.ChangeFilter(kind=kind), f"tipwatch changes: {kind}")
