@@ -121,12 +121,15 @@ def reparse(app: AppContext, force: bool) -> None:
 @click.command()
 @click.option("--keep", "keep", type=click.Path(dir_okay=False), metavar="PATH", help="Keep the demo database here.")
 @click.option("--quiet-alerts", is_flag=True, help="Do not print the alert messages that would be sent.")
-def demo(keep: str | None, quiet_alerts: bool) -> None:
+@click.option("--serve", is_flag=True, help="Then open the web page on the demo data (Ctrl-C to stop).")
+@click.option("--port", type=int, default=8150, show_default=True, help="Port for --serve (0 picks a free one).")
+def demo(keep: str | None, quiet_alerts: bool, serve: bool, port: int) -> None:
     """Run tipwatch offline on the bundled sample reports, then exit.
 
     A loopback server plays state.gov; the 2021-2025 sample editions are published one by one and
     each is discovered, fetched, parsed, stored and compared with the edition before; alert messages
-    go to the terminal. Needs no config file and no network.
+    go to the terminal. Needs no config file and no network. With --serve, the web page then shows
+    the result on 127.0.0.1 until Ctrl-C.
     """
     from monitor.demo import build_sample_db
 
@@ -135,7 +138,11 @@ def demo(keep: str | None, quiet_alerts: bool) -> None:
         if path.exists():
             raise click.ClickException(f"{path} already exists; choose a new path for --keep")
         build_sample_db(path, echo=click.echo, alerts=not quiet_alerts)
-        click.echo(f"\nDone. Database: {path}" + ("" if keep else " (deleted on exit; use --keep PATH to keep it)"))
+        click.echo(f"\nDone. Database: {path}" + ("" if keep or serve else " (deleted on exit; use --keep PATH)"))
+        if serve:
+            from monitor.web.server import serve_forever
+
+            serve_forever(path, port=port, announce=lambda url: click.echo(f"Browse it at {url} (Ctrl-C to stop)"))
 
 
 COMMANDS: list[click.Command] = [run, demo, reparse]
