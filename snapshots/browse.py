@@ -23,10 +23,9 @@ from snapshots.compare import (
     tier_direction,
 )
 from snapshots.models import SECTION_NAMES, SIGNIFICANCE_RANK, TIERS, Change, Narrative
+from snapshots.store import searchable_parts
 
 PAGE_SIZE = 50
-SNIPPET_OPEN = "\x02"
-SNIPPET_CLOSE = "\x03"
 
 
 @dataclass(frozen=True)
@@ -337,6 +336,7 @@ def fts_query(text: str) -> str:
 def search(
     db: Database, text: str, *, edition: int | None = None, section: str | None = None, limit: int = PAGE_SIZE
 ) -> list[SearchHit]:
+    """Full-text search over the current version of every narrative, best matches first."""
     query = fts_query(text)
     if not query:
         return []
@@ -349,36 +349,66 @@ def search(
         params.append(section)
     sql = (
         "SELECT sn.id AS snapshot_id, sn.country_key, sn.country, sn.edition, s.name AS section, sn.fetched_at,"
-        f" snippet(sections_fts, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 32) AS snip"
+        " sn.narrative"
         " FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid JOIN snapshots sn ON sn.id = s.snapshot_id"
         f" WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
     )
-    return [
-        SearchHit(
-            row["snapshot_id"],
-            row["country_key"],
-            row["country"],
-            row["edition"],
-            row["section"],
-            row["fetched_at"] or "",
-            _snippet_segments(row["snip"] or ""),
+    terms = [t.lower() for t in re.findall(r"\w+", text)]
+    hits = []
+    for row in db.query(sql, [*params, limit]):
+        part = dict(narrative_parts(Narrative.from_json(row["narrative"]))).get(row["section"], "")
+        hits.append(
+            SearchHit(
+                row["snapshot_id"],
+                row["country_key"],
+                row["country"],
+                row["edition"],
+                row["section"],
+                row["fetched_at"] or "",
+                snippet(part, terms),
+            )
         )
-        for row in db.query(sql, [*params, limit])
-    ]
+    return hits
 
 
-def _snippet_segments(snip: str) -> list[tuple[bool, str]]:
-    segments: list[tuple[bool, str]] = []
-    for i, part in enumerate(re.split(f"[{SNIPPET_OPEN}{SNIPPET_CLOSE}]", snip)):
-        if part:
-            segments.append((i % 2 == 1, part))
-    return segments
+_WORD = re.compile(r"\w+")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "ly", "s")
+
+
+def _stem(word: str) -> str:
+    """A rough stem, only to decide which words of a hit to highlight (the index itself uses porter)."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def snippet(text: str, terms: list[str], *, width: int = 32) -> list[tuple[bool, str]]:
+    """The `width`-word window of `text` with the most query terms, as (matched, text) segments."""
+    stems = {_stem(t) for t in terms}
+    words = list(_WORD.finditer(text))
+    if not words:
+        return []
+    marks = [_stem(m.group()) in stems for m in words]
+    best = max(range(max(1, len(words) - width + 1)), key=lambda i: (sum(marks[i : i + width]), -i))
+    window = words[best : best + width]
+    start, end = window[0].start(), window[-1].end()
+    segments: list[tuple[bool, str]] = [(False, "…")] if best > 0 else []
+    cursor = start
+    for match, marked in zip(window, marks[best : best + width], strict=True):
+        if marked:
+            if match.start() > cursor:
+                segments.append((False, text[cursor : match.start()]))
+            segments.append((True, match.group()))
+            cursor = match.end()
+    segments.append((False, text[cursor:end] + (" …" if best + width < len(words) else "")))
+    return [(m, t) for m, t in segments if t]
 
 
 def narrative_parts(narrative: Narrative) -> list[tuple[str, str]]:
     """The citable parts of a narrative in page order, named as in the `sections` table."""
-    parts = [("summary", narrative.summary), ("recommendations", "\n\n".join(narrative.recommendations))]
-    return [(name, text) for name, text in [*parts, *narrative.sections.items()] if text]
+    return searchable_parts(narrative)
 
 
 # --- diffs and the recommendation tracker: rendered from snapshots.compare, never diffed here ---

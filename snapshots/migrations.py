@@ -101,13 +101,16 @@ def m001_core(db: Database) -> None:
         foreign_keys=[("run_id", "runs", "id"), ("page_id", "pages", "id"), ("snapshot_id", "snapshots", "id")],
     )
     db["checks"].create_index(["page_id", "id"])
+    # The search index covers the current snapshot of each page. `sections` names each indexed part;
+    # the FTS table is contentless (the text already lives, compressed, in snapshots.narrative), which
+    # keeps a snapshot's footprint near its compressed page rather than three copies of its text.
     db["sections"].create(
-        {"id": int, "snapshot_id": int, "name": str, "position": int, "text": str},
+        {"id": int, "snapshot_id": int, "name": str, "position": int},
         pk="id",
         foreign_keys=[("snapshot_id", "snapshots", "id")],
     )
     db["sections"].create_index(["snapshot_id"])
-    db["sections"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db.execute("CREATE VIRTUAL TABLE sections_fts USING fts5(text, content='', tokenize='porter')")
     db["changes"].create(
         {
             "id": int,

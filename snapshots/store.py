@@ -160,19 +160,34 @@ def save_snapshot(
         }
     )
     snapshot_id = int(row.last_pk)
-    _index_sections(db, snapshot_id, narrative)
+    if latest is not None:
+        _unindex(db, latest["id"])
+    _index(db, snapshot_id, narrative)
     return snapshot_id
 
 
-def _index_sections(db: Database, snapshot_id: int, narrative: Narrative) -> None:
-    """One row per part of the narrative, for full-text search by section."""
+def searchable_parts(narrative: Narrative) -> list[tuple[str, str]]:
+    """The parts of a narrative that search covers, in page order, named as the `sections` rows are."""
     parts = [("summary", narrative.summary), ("recommendations", "\n\n".join(narrative.recommendations))]
-    parts += list(narrative.sections.items())
-    db["sections"].insert_all(
-        {"snapshot_id": snapshot_id, "name": name, "position": i, "text": text}
-        for i, (name, text) in enumerate(parts)
-        if text
-    )
+    return [(name, text) for name, text in [*parts, *narrative.sections.items()] if text]
+
+
+def _index(db: Database, snapshot_id: int, narrative: Narrative) -> None:
+    for position, (name, text) in enumerate(searchable_parts(narrative)):
+        row = db["sections"].insert({"snapshot_id": snapshot_id, "name": name, "position": position})
+        db.execute("insert into sections_fts(rowid, text) values (?, ?)", [row.last_pk, text])
+
+
+def _unindex(db: Database, snapshot_id: int) -> None:
+    """Take a snapshot out of the search index (a contentless index needs the indexed text to delete it)."""
+    ids = dict(db.execute("select name, id from sections where snapshot_id = ?", [snapshot_id]).fetchall())
+    if not ids:
+        return
+    blob = db.execute("select narrative from snapshots where id = ?", [snapshot_id]).fetchone()[0]
+    for name, text in searchable_parts(Narrative.from_json(blob)):
+        if name in ids:
+            db.execute("insert into sections_fts(sections_fts, rowid, text) values ('delete', ?, ?)", [ids[name], text])
+    db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
 
 
 def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: str) -> None:
@@ -188,6 +203,8 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
             "content_hash": digest,
         }
     )
+    indexed = db.execute("select exists(select 1 from sections where snapshot_id = ?)", [snapshot_id]).fetchone()[0]
+    _unindex(db, snapshot_id)  # while the stored text is still the one that was indexed
     db.execute(
         """update snapshots set narrative = ?, content_hash = ?, parser_version = ?, layout = ?, tier = ?,
            country = ?, country_key = ? where id = ?""",
@@ -202,8 +219,8 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
             snapshot_id,
         ],
     )
-    db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
-    _index_sections(db, snapshot_id, narrative)
+    if indexed:
+        _index(db, snapshot_id, narrative)
 
 
 # --- runs ---

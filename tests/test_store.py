@@ -1,0 +1,73 @@
+"""Storage details: compact snapshots, the search index over current versions, reparse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.demo import demo_config
+from monitor.parse import PARSER_VERSION
+from monitor.pipeline import sweep
+from monitor.samples.server import SampleSite
+from snapshots import browse
+from snapshots.db import open_db
+from snapshots.models import Narrative
+from snapshots.store import decompress
+
+
+@pytest.fixture
+def swept(tmp_path: Path) -> Iterator[tuple[SampleSite, Path]]:
+    db_path = tmp_path / "t.db"
+    with SampleSite(published={2024}) as site:
+        sweep(demo_config(site.base_url, db_path, alert_channel=None), db_path, countries=["japan", "haiti"])
+        yield site, db_path
+
+
+def test_snapshot_keeps_compressed_page_and_parse(swept: tuple[SampleSite, Path]) -> None:
+    site, db_path = swept
+    db = open_db(db_path)
+    raw, blob, url = db.execute("select raw, narrative, url from snapshots where country_key = 'japan'").fetchone()
+    page = site.page("/reports/2024-trafficking-in-persons-report/japan/")[1].body
+    assert decompress(raw) == page and len(raw) < len(page) / 3
+    narrative = Narrative.from_json(blob)
+    assert narrative.tier == "Tier 2" and narrative.parser_version == PARSER_VERSION
+    assert len(blob) < len(narrative.summary) + sum(len(t) for t in narrative.sections.values())
+
+
+def test_search_covers_only_the_current_version_of_a_page(swept: tuple[SampleSite, Path]) -> None:
+    site, db_path = swept
+    db = open_db(db_path)
+    site.revised = True
+    sweep(demo_config(site.base_url, db_path, alert_channel=None), db_path, countries=["japan"])
+    rows = db.execute("select id from snapshots where country_key='japan' order by id").fetchall()
+    assert len(rows) == 2
+    hits = browse.search(db, "government", section="summary")
+    assert {h.snapshot_id for h in hits if h.country_key == "japan"} == {rows[1][0]}
+    indexed = db.execute("select distinct snapshot_id from sections").fetchall()
+    assert rows[0][0] not in {r[0] for r in indexed}
+
+
+def test_search_snippet_marks_the_terms(swept: tuple[SampleSite, Path]) -> None:
+    _, db_path = swept
+    hits = browse.search(open_db(db_path), "trafficking victims")
+    assert hits
+    marked = [text.lower() for hit in hits for matched, text in hit.snippet if matched]
+    assert any(m.startswith("traffick") for m in marked) and any(m.startswith("victim") for m in marked)
+
+
+def test_reparse_records_new_parses_and_keeps_the_index(swept: tuple[SampleSite, Path]) -> None:
+    _, db_path = swept
+    runner = CliRunner()
+    current = runner.invoke(cli, ["--db", str(db_path), "reparse"])
+    assert current.exit_code == 0 and "reparsed 0 snapshot(s); 2 already current" in current.output
+    forced = runner.invoke(cli, ["--db", str(db_path), "reparse", "--all"])
+    assert forced.exit_code == 0 and "reparsed 2 snapshot(s)" in forced.output
+    db = open_db(db_path)
+    assert db["parses"].count == 2
+    assert db.execute("select count(*) from sections").fetchone()[0] > 0
+    assert browse.search(db, "prosecution") or browse.search(db, "government")
+    db.execute("insert into sections_fts(sections_fts) values ('integrity-check')")
