@@ -132,7 +132,8 @@ def _store(db, name: str, edition: int, version: tuple[str, str, tuple[str, ...]
     )  # fmt: skip
     page = store.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
     snapshot_id = store.save_snapshot(
-        db, page_id=page["id"], edition=edition, narrative=narrative, raw=json.dumps(narrative.to_json()).encode(),
+        db, page_id=page["id"], edition=edition,
+        data=store.SnapshotData.build(narrative, json.dumps(narrative.to_json()).encode()),
         url=page["url"], fetched_at=f"{edition}-06-24T12:00:00+00:00",
     )  # fmt: skip
     assert snapshot_id is not None

@@ -36,6 +36,9 @@ class FetchConfig:
     min_interval: float = 1.0  # seconds between two requests to one host
     max_bytes: int = 5_000_000
     max_redirects: int = 5
+    # Pages read at once. Requests to one host still keep `min_interval` apart; with an interval,
+    # more workers only overlap parsing with waiting.
+    workers: int = 4
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def _check(config: Config, name: str) -> None:
     for key in ("min_interval", "connect_timeout", "read_timeout", "backoff"):
         if getattr(config.fetch, key) < 0:
             raise ConfigError(f"{name}: fetch.{key}: must not be negative")
+    if not 1 <= config.fetch.workers <= 16:
+        raise ConfigError(f"{name}: fetch.workers: expected 1 to 16")
     seen: set[str] = set()
     for i, job in enumerate(config.jobs):
         if job.id in seen:

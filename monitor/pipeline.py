@@ -8,8 +8,9 @@ behind it, never half of one, and the next sweep simply carries on.
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,8 +158,11 @@ def _sweep(
         for year, _ in plan_editions:
             mode = _alert_mode(db, year, baseline)
             progress("edition", year)
-            for _, ref in (item for item in plan if item[0] == year):
-                outcome = check_page(db, fetcher, config, ref, run_id=run_id, mode=mode)
+            at = store.now_iso()
+            with db.atomic():
+                pages = [store.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
+            for page, reading in read_pages(fetcher, config, pages):
+                outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode)
                 result.pages.append(outcome)
                 progress("page", outcome)
             _close_edition(db, config, year, mode)
@@ -264,42 +268,93 @@ def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
             )
 
 
-def check_page(db: Database, fetcher: Fetcher, config: Config, ref: PageRef, *, run_id: int, mode: str) -> PageOutcome:
-    """Fetch, parse and store one page; every outcome is recorded, nothing earlier is touched on failure."""
+@dataclass(frozen=True)
+class Reading:
+    """A page as read off the network: fetched and parsed, or the reason it could not be."""
+
+    at: str
+    fetched: FetchResult | None = None
+    snapshot: store.SnapshotData | None = None
+    error_kind: str | None = None
+    message: str | None = None
+    status: int | None = None
+
+
+def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
+    """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
     at = store.now_iso()
-    page = store.upsert_page(db, ref.edition, ref.slug, ref.url, at=at)
     try:
         fetched = _fetch(fetcher, config, page)
         if fetched.not_modified:
-            return _settle_unchanged(db, config, page, fetched, run_id, at, "not_modified")
+            return Reading(at, fetched)
         narrative = parse_narrative(fetched.body, fetched.final_url)
     except ParseError as exc:
-        if exc.kind == "not_narrative" and page["kind"] != "narrative":
-            return _settle_other(db, page, ref, run_id, at, str(exc))
-        return _settle_failure(db, config, page, ref, run_id, at, exc.kind, str(exc))
+        return Reading(at, error_kind=exc.kind, message=str(exc))
     except FetchError as exc:
-        return _settle_failure(db, config, page, ref, run_id, at, exc.kind, str(exc), status=exc.status)
+        return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
+    return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
 
+
+def read_pages(
+    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], Reading]]:
+    """Read pages on `fetch.workers` threads, yielding in order; the fetcher keeps each host's interval."""
+    workers = max(1, config.fetch.workers)
+    if workers == 1:
+        yield from ((page, read_page(fetcher, config, page)) for page in pages)
+        return
+    window: deque[tuple[dict[str, Any], Future[Reading]]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+        try:
+            for page in pages:
+                window.append((page, pool.submit(read_page, fetcher, config, page)))
+                if len(window) > 2 * workers:
+                    head, future = window.popleft()
+                    yield head, future.result()
+            while window:
+                head, future = window.popleft()
+                yield head, future.result()
+        finally:
+            for _, future in window:
+                future.cancel()
+
+
+def settle_page(
+    db: Database, config: Config, page: dict[str, Any], reading: Reading, *, run_id: int, mode: str
+) -> PageOutcome:
+    """Record what reading one page found, in one transaction; nothing earlier is touched on failure."""
+    ref = PageRef(page["edition"], page["slug"], page["url"])
+    if reading.error_kind is not None:
+        message = reading.message or reading.error_kind
+        if reading.error_kind == "not_narrative" and page["kind"] != "narrative":
+            return _settle_other(db, page, ref, run_id, reading.at, message)
+        return _settle_failure(
+            db, config, page, ref, run_id, reading.at, reading.error_kind, message, status=reading.status
+        )
+    fetched = reading.fetched
+    assert fetched is not None
+    if reading.snapshot is None:
+        return _settle_unchanged(db, config, page, fetched, run_id, reading.at, "not_modified")
+    narrative = reading.snapshot.narrative
     with db.atomic():
         snapshot_id = store.save_snapshot(
             db,
             page_id=page["id"],
             edition=ref.edition,
-            narrative=narrative,
-            raw=fetched.body,
+            data=reading.snapshot,
             url=fetched.final_url,
-            fetched_at=at,
+            fetched_at=reading.at,
             etag=fetched.etag,
         )
         store.set_page_kind(db, page["id"], "narrative", narrative.country_key)
-        _mark_ok(db, config, page, fetched, at)
+        _mark_ok(db, config, page, fetched, reading.at)
         store.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
             url=fetched.final_url,
             outcome="new" if snapshot_id else "unchanged",
-            at=at,
+            at=reading.at,
             status_code=fetched.status,
             etag=fetched.etag,
             size=len(fetched.body),

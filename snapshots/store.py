@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,23 +97,25 @@ def record_check(
     message: str | None = None,
     snapshot_id: int | None = None,
 ) -> int:
-    row = db["checks"].insert(
-        {
-            "run_id": run_id,
-            "page_id": page_id,
-            "url": url,
-            "checked_at": at,
-            "status_code": status_code,
-            "etag": etag,
-            "bytes": size,
-            "duration_ms": round(duration_ms, 1) if duration_ms is not None else None,
-            "outcome": outcome,
-            "error_kind": error_kind,
-            "message": message,
-            "snapshot_id": snapshot_id,
-        }
+    cursor = db.execute(
+        """insert into checks (run_id, page_id, url, checked_at, status_code, etag, bytes, duration_ms, outcome,
+           error_kind, message, snapshot_id) values (?,?,?,?,?,?,?,?,?,?,?,?)""",
+        [
+            run_id,
+            page_id,
+            url,
+            at,
+            status_code,
+            etag,
+            size,
+            round(duration_ms, 1) if duration_ms is not None else None,
+            outcome,
+            error_kind,
+            message,
+            snapshot_id,
+        ],
     )
-    return int(row.last_pk)
+    return int(cursor.lastrowid)
 
 
 # --- snapshots ---
@@ -125,41 +128,65 @@ def latest_snapshot(db: Database, page_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+@dataclass(frozen=True)
+class SnapshotData:
+    """Everything a snapshot row needs that takes CPU to compute; built off the database thread."""
+
+    narrative: Narrative
+    content_hash: str
+    blob: bytes  # the parse, compressed
+    raw_compressed: bytes
+    raw_sha256: str
+    raw_size: int
+
+    @classmethod
+    def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
+        return cls(
+            narrative=narrative,
+            content_hash=content_hash(narrative),
+            blob=narrative.to_blob(),
+            raw_compressed=compress(raw),
+            raw_sha256=hashlib.sha256(raw).hexdigest(),
+            raw_size=len(raw),
+        )
+
+
 def save_snapshot(
     db: Database,
     *,
     page_id: int,
     edition: int,
-    narrative: Narrative,
-    raw: bytes,
+    data: SnapshotData,
     url: str,
     fetched_at: str,
     etag: str | None = None,
 ) -> int | None:
     """Append a snapshot unless the page's latest one has the same normalized content; return its id."""
-    digest = content_hash(narrative)
     latest = latest_snapshot(db, page_id)
-    if latest is not None and latest["content_hash"] == digest:
+    if latest is not None and latest["content_hash"] == data.content_hash:
         return None
-    row = db["snapshots"].insert(
-        {
-            "page_id": page_id,
-            "edition": edition,
-            "country_key": narrative.country_key,
-            "country": narrative.country,
-            "tier": narrative.tier,
-            "fetched_at": fetched_at,
-            "content_hash": digest,
-            "raw": compress(raw),
-            "raw_sha256": hashlib.sha256(raw).hexdigest(),
-            "narrative": narrative.to_blob(),
-            "parser_version": narrative.parser_version,
-            "layout": narrative.layout,
-            "url": url,
-            "etag": etag,
-        }
+    narrative = data.narrative
+    cursor = db.execute(
+        """insert into snapshots (page_id, edition, country_key, country, tier, fetched_at, content_hash, raw,
+           raw_sha256, narrative, parser_version, layout, url, etag) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+        [
+            page_id,
+            edition,
+            narrative.country_key,
+            narrative.country,
+            narrative.tier,
+            fetched_at,
+            data.content_hash,
+            data.raw_compressed,
+            data.raw_sha256,
+            data.blob,
+            narrative.parser_version,
+            narrative.layout,
+            url,
+            etag,
+        ],
     )
-    snapshot_id = int(row.last_pk)
+    snapshot_id = int(cursor.lastrowid)
     if latest is not None:
         _unindex(db, latest["id"])
     _index(db, snapshot_id, narrative)
@@ -174,8 +201,10 @@ def searchable_parts(narrative: Narrative) -> list[tuple[str, str]]:
 
 def _index(db: Database, snapshot_id: int, narrative: Narrative) -> None:
     for position, (name, text) in enumerate(searchable_parts(narrative)):
-        row = db["sections"].insert({"snapshot_id": snapshot_id, "name": name, "position": position})
-        db.execute("insert into sections_fts(rowid, text) values (?, ?)", [row.last_pk, text])
+        cursor = db.execute(
+            "insert into sections (snapshot_id, name, position) values (?, ?, ?)", [snapshot_id, name, position]
+        )
+        db.execute("insert into sections_fts(rowid, text) values (?, ?)", [cursor.lastrowid, text])
 
 
 def _unindex(db: Database, snapshot_id: int) -> None:

@@ -245,7 +245,7 @@ def snapshot_count(db_path: Path) -> int:
 def test_killed_run_leaves_whole_pages_and_the_rerun_completes(site: SampleSite, tmp_path: Path) -> None:
     db_path = tmp_path / "t.db"
     config_path = write_config(site, db_path, tmp_path)
-    slow_pages(site, 0.4)
+    slow_pages(site, 1.0)
     child = start_run(config_path)
     wait_for(lambda: snapshot_count(db_path) >= 2)
     child.send_signal(signal.SIGKILL)
@@ -269,7 +269,7 @@ def test_killed_run_leaves_whole_pages_and_the_rerun_completes(site: SampleSite,
 def test_second_run_says_a_run_is_in_progress_and_touches_nothing(site: SampleSite, tmp_path: Path) -> None:
     db_path = tmp_path / "t.db"
     config_path = write_config(site, db_path, tmp_path)
-    slow_pages(site, 0.5)
+    slow_pages(site, 3.0)
     first = start_run(config_path)
     try:
         wait_for(lambda: Path(f"{db_path}.lock").exists() and Path(f"{db_path}.lock").read_text().strip())

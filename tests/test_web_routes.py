@@ -110,8 +110,7 @@ def build_web_db(path: Path) -> Path:
                         db,
                         page_id=page["id"],
                         edition=edition,
-                        narrative=narrative,
-                        raw=f"<html>{edition} {key} {revised}</html>".encode(),
+                        data=store.SnapshotData.build(narrative, f"<html>{edition} {key} {revised}</html>".encode()),
                         url=page["url"],
                         fetched_at=at,
                     )
