@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from lxml import html as lxml_html
+from bs4 import BeautifulSoup
 
 REPORT_PATH = "/reports/{year}-trafficking-in-persons-report/"
 # 2019's country pages live under a "-2" copy of the report path.
@@ -38,11 +38,12 @@ def discover_pages(landing: bytes, landing_page_url: str, year: int) -> list[Pag
     this edition's report. Non-country sub-pages (introduction, ...) are kept: they are told apart
     later by having no narrative heading.
     """
-    try:
-        tree = lxml_html.fromstring(landing)
-    except (ValueError, lxml_html.etree.ParserError):
-        return []
-    candidates = tree.xpath("//nav[@id='report-nav']//option/@value | //a/@href")
+    # Landing pages are read once per edition per sweep and their markup is whatever the CMS emits
+    # that year, so forgiving BeautifulSoup (over lxml) is worth its cost here; narratives use lxml directly.
+    soup = BeautifulSoup(landing, "lxml")
+    options = [o.get("value", "") for o in soup.select("nav#report-nav option")]
+    links = [a.get("href", "") for a in soup.find_all("a", href=True)]
+    candidates = [str(c) for c in (*options, *links) if c]
     seen: dict[str, PageRef] = {}
     for raw in candidates:
         absolute = urljoin(landing_page_url, str(raw).strip())

@@ -284,3 +284,24 @@ def test_second_run_says_a_run_is_in_progress_and_touches_nothing(site: SampleSi
     finally:
         first.kill()
         first.wait(10)
+
+
+def test_discovery_reads_report_navigation_and_links_of_one_edition_only() -> None:
+    from monitor.sources import discover_pages
+
+    landing = b"""<html><body><nav id="report-nav"><select>
+      <option value="https://www.state.gov/reports/2019-trafficking-in-persons-report-2/japan/">Japan</option>
+      <option value="/reports/2019-trafficking-in-persons-report-2/colombia__trashed/">Colombia</option>
+      <option value="/reports/2019-trafficking-in-persons-report/introduction">Introduction</option>
+    </select></nav>
+    <a href="/reports/2019-trafficking-in-persons-report-2/japan/">Japan again</a>
+    <a href="/reports/2018-trafficking-in-persons-report/japan/">Japan 2018</a>
+    <a href="https://www.state.gov/reports/2019-trafficking-in-persons-report-2/south-korea/#top">Korea</a>
+    </body></html>"""
+    refs = discover_pages(landing, "https://www.state.gov/reports/2019-trafficking-in-persons-report/", 2019)
+    assert [(r.slug, r.url) for r in refs] == [
+        ("japan", "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/japan/"),
+        ("introduction", "https://www.state.gov/reports/2019-trafficking-in-persons-report/introduction/"),
+        ("south-korea", "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/south-korea/"),
+    ]
+    assert discover_pages(b"", "https://www.state.gov/", 2019) == []
