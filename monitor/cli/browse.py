@@ -1,5 +1,414 @@
-"""tipwatch commands: browse (placeholder until its issue lands)."""
+"""tipwatch commands for browsing in the terminal: history, diff, tiers, changes, recommendations, compare.
+
+Each command reads through snapshots.queries (the database opened read-only) or compares two pages
+directly, and renders the structures of snapshots.compare: nothing is diffed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlite_utils import Database
 
-COMMANDS: list[click.Command] = []
+from monitor.cli import AppContext, pass_app
+from monitor.cli.parse import _read_source
+from monitor.parse import parse_narrative
+from snapshots import queries
+from snapshots.browse import recommendation_tracker
+from snapshots.compare import NarrativeDiff, TextDiff, compare, diff_narratives
+from snapshots.countries import UnknownCountry, display_name
+from snapshots.models import Narrative
+from snapshots.textdiff import condense
+
+CHANGE_KINDS = ("tier", "recommendation", "findings", "section", "coverage", "edition", "doubtful")
+_SIGNIFICANCE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+_OP_STYLE = {-1: "red strike", 1: "bold green"}
+_OP_MARKS = {-1: ("[-", "-]"), 1: ("{+", "+}")}
+_DRIFT_MARKS = {-1: ("[~", "~]"), 1: ("{~", "~}")}
+
+color_option = click.option(
+    "--color/--no-color", default=None, help="Colour the output (default: only on a terminal; NO_COLOR is honoured)."
+)
+
+
+def _console(color: bool | None) -> Console:
+    return Console(highlight=False, force_terminal=color, no_color=color is False, soft_wrap=True)
+
+
+def _country(db: Database, query: str) -> str:
+    try:
+        return queries.resolve_country(db, query)
+    except UnknownCountry as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _ops_text(ops: Sequence[tuple[int, str] | None], console: Console, boilerplate: Sequence[bool] = ()) -> Text:
+    """Word ops as one Text: coloured on a terminal, wdiff-style [-old-]{+new+} marks when plain.
+
+    `boilerplate` flags the changed ops in order (True: edition boilerplate drift): dimmed, or [~ ~]/{~ ~}.
+    """
+    out = Text()
+    flags = iter(boilerplate)
+    coloured = console.is_terminal and not console.no_color
+    for item in ops:
+        if item is None:
+            out.append("\n  […]\n", style="dim")
+            continue
+        op, text = item
+        if op == 0:
+            out.append(text)
+            continue
+        drift = next(flags, False)
+        if coloured:
+            out.append(text, style=f"dim {_OP_STYLE[op]}" if drift else _OP_STYLE[op])
+        else:
+            opening, closing = _DRIFT_MARKS[op] if drift else _OP_MARKS[op]
+            body = text.rstrip()
+            out.append(f"{opening}{body}{closing}{text[len(body) :]}")
+    return out
+
+
+def _text_block(title: str, text: TextDiff, console: Console, changes_only: bool) -> None:
+    share = f" ({round(text.share_changed * 100)}% of words changed)" if text.changed else " (no change)"
+    console.print(Text(f"\n== {title}{share}", style="bold"))
+    if changes_only and not text.changed:
+        return
+    flags = [drift for op, _, drift in text.segments() if op != 0]
+    console.print(_ops_text(condense(text.ops) if changes_only else text.ops, console, flags))
+    if any(flags):
+        console.print(
+            Text("   (edition boilerplate drift: dimmed, or [~ ~] {~ ~} when plain; not counted)", style="dim")
+        )
+
+
+def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, header: str = "") -> None:
+    """The structured summary first (tier, recommendations by label, sections), then the word diffs."""
+    editions = (
+        f"{diff.new_edition} report vs {diff.old_edition} report"
+        if diff.comparison == "edition"
+        else f"{diff.new_edition} report, revised"
+    )
+    console.print(Text(f"{diff.country}: {editions} ({diff.comparison} comparison){header}", style="bold"))
+    tier = diff.tier
+    line = f"Tier: {tier.old}" if tier.direction == "same" else f"Tier: {tier.old} -> {tier.new} ({tier.direction})"
+    flags = [f"Watch List streak {tier.watch_list_streak}"] if tier.watch_list_streak else []
+    flags += ["waiver stated"] * tier.waiver + ["faces the automatic downgrade next edition"] * (
+        tier.faces_automatic_downgrade
+    )
+    console.print(line + "".join(f"; {f}" for f in flags))
+    if tier.doubtful:
+        console.print(Text(f"Extraction doubtful: {tier.doubtful}", style="bold yellow"))
+    labels = diff.recommendations_by_label()
+    console.print(
+        "Recommendations: " + (", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.items()) or "none")
+    )
+    changed = [("findings", diff.findings.share_changed)] if diff.findings.changed else []
+    changed += [(s.name, s.text.share_changed) for s in diff.sections if s.status == "changed"]
+    others = [f"{s.name} {s.status}" for s in diff.sections if s.status in ("added", "removed")]
+    console.print(
+        "Changed: " + (", ".join([*(f"{n} ({round(share * 100)}%)" for n, share in changed), *others]) or "nothing")
+    )
+    for change in diff.changes:
+        console.print(
+            Text(f"  [{change.significance}] {change.summary}", style=_SIGNIFICANCE_STYLE[change.significance])
+        )
+    _text_block("FINDINGS", diff.findings, console, changes_only)
+    console.print(Text("\n== RECOMMENDATIONS", style="bold"))
+    for rec in diff.recommendations:
+        if changes_only and rec.label == "kept":
+            continue
+        carried = (
+            f" (carried {rec.editions_carried} editions)" if rec.editions_carried and rec.editions_carried > 1 else ""
+        )
+        label = Text(f"  {rec.label.replace('_', ' ')}{carried}: ", style="bold")
+        if rec.label in ("reworded", "possibly_reworded"):
+            body = _ops_text(rec.ops, console)
+        elif rec.label == "new":
+            body = _ops_text([(1, rec.new or "")], console)
+        elif rec.label == "dropped":
+            body = _ops_text([(-1, rec.old or "")], console)
+        else:
+            body = Text(rec.new or "")
+        console.print(label + body)
+    for section in diff.sections:
+        title = section.name.replace("_", " ").upper()
+        if section.status in ("added", "removed"):
+            console.print(Text(f"\n== {title} ({section.status})", style="bold"))
+            if not changes_only:
+                console.print(_ops_text(section.text.ops, console))
+        elif not (changes_only and section.status == "same"):
+            _text_block(title, section.text, console, changes_only)
+
+
+# --- commands ---
+
+
+def _what_changed(recorded: Sequence[queries.ChangeRecord]) -> str:
+    """One short line for a snapshot's changes: "Tier 1 -> Tier 2; findings 62%; 1 new, 1 reworded rec.; ..."."""
+    parts: list[str] = []
+    labels: dict[str, int] = {}
+    sections: list[str] = []
+    for c in recorded:
+        if c.kind == "tier":
+            parts.append(f"{c.detail['from']} -> {c.detail['to']}")
+        elif c.kind == "doubtful":
+            parts.append("extraction doubtful")
+        elif c.kind == "coverage":
+            parts.append("first covered" if c.detail.get("status") == "added" else "no longer covered")
+        elif c.kind == "findings":
+            parts.append(f"findings {round(c.detail['share_changed'] * 100)}%")
+        elif c.kind == "recommendation":
+            labels[c.detail["label"]] = labels.get(c.detail["label"], 0) + 1
+        elif c.kind == "section":
+            sections.append(c.detail["section"] + ("" if c.detail["status"] == "changed" else f" {c.detail['status']}"))
+    if labels:
+        parts.append("recommendations: " + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.items()))
+    if sections:
+        parts.append("sections: " + ", ".join(sections))
+    return "; ".join(parts) or "-"
+
+
+@click.command("history")
+@click.argument("country")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_app
+def history(app: AppContext, country: str, as_json: bool) -> None:
+    """Every stored snapshot of COUNTRY (slug or name): edition, time, tier, and what changed."""
+    db = app.open_db(readonly=True)
+    key = _country(db, country)
+    rows = []
+    for snap in queries.snapshots_of(db, key):
+        recorded = queries.changes(db, snapshot_id=snap.id)
+        rows.append((snap, recorded))
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "snapshot_id": s.id,
+                    "edition": s.edition,
+                    "fetched_at": s.fetched_at,
+                    "tier": s.tier,
+                    "url": s.url,
+                    "changes": [c.to_json() for c in cs],
+                }
+                for s, cs in rows
+            ]
+        )
+        return
+    table = Table(title=f"{display_name(rows[-1][0].country) if rows else key}: snapshots")
+    for column in ("id", "edition", "fetched", "tier", "what changed"):
+        table.add_column(column)
+    for snap, recorded in rows:
+        table.add_row(str(snap.id), str(snap.edition), snap.fetched_at, snap.tier, _what_changed(recorded))
+    Console(highlight=False).print(table)
+
+
+@click.command("diff")
+@click.argument("country")
+@click.option("--from", "from_ref", metavar="A", help="Edition year or snapshot id (#N) to compare from.")
+@click.option("--to", "to_ref", metavar="B", help="Edition year or snapshot id (#N) to compare to (default: latest).")
+@click.option("--changes-only", is_flag=True, help="Show only changed passages with a little context.")
+@click.option("--json", "as_json", is_flag=True, help="Print the structured diff as JSON.")
+@color_option
+@pass_app
+def diff(
+    app: AppContext,
+    country: str,
+    from_ref: str | None,
+    to_ref: str | None,
+    changes_only: bool,
+    as_json: bool,
+    color: bool | None,
+) -> None:
+    """What changed in COUNTRY's narrative between two editions or snapshots.
+
+    Default: the latest edition against the one before it. The summary comes first (tier move,
+    recommendations kept/reworded/new/dropped, sections changed), then the word diff per section.
+    """
+    db = app.open_db(readonly=True)
+    key = _country(db, country)
+    try:
+        if from_ref is None and to_ref is None:
+            old_id, new_id = queries.default_pair(db, key)
+        else:
+            new_id = queries.resolve_ref(db, key, to_ref) if to_ref else queries.snapshots_of(db, key)[-1].id
+            old_id = queries.resolve_ref(db, key, from_ref) if from_ref else queries.previous_of(db, new_id)
+            if old_id is None:
+                raise queries.RefError(f"snapshot #{new_id} has nothing before it to compare with")
+    except queries.RefError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = queries.diff_between(db, old_id, new_id)
+    if as_json:
+        _echo_json({"old_snapshot_id": old_id, "new_snapshot_id": new_id, **result.to_json()})
+        return
+    render_diff(result, _console(color), changes_only=changes_only, header=f"; snapshots #{old_id} -> #{new_id}")
+
+
+@click.command("tiers")
+@click.argument("country", required=False)
+@click.option("--edition", type=int, metavar="YEAR", help="Every tier move of this edition against the previous one.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@pass_app
+def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: bool) -> None:
+    """A country's tier timeline, or (with --edition) an edition's tier moves against the previous edition.
+
+    Without arguments: the tier moves of the latest stored edition.
+    """
+    db = app.open_db(readonly=True)
+    if country:
+        key = _country(db, country)
+        points = queries.tier_timeline(db, key)
+        if edition is not None:
+            points = [p for p in points if p.edition == edition]
+        header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
+        rows = [
+            [
+                p.edition,
+                p.tier,
+                p.previous or "",
+                p.direction if p.previous else "first stored",
+                p.watch_list_streak,
+                p.waiver,
+                p.faces_automatic_downgrade,
+            ]
+            for p in points
+        ]
+        title = f"{key}: tier timeline"
+    else:
+        stored = queries.editions(db)
+        if not stored:
+            raise click.ClickException("no snapshots stored yet")
+        year = edition if edition is not None else stored[-1]
+        previous, moves = queries.edition_moves(db, year)
+        header = ["country", "from", "to", "direction"]
+        rows = [[display_name(m.country), m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
+                for m in moves]  # fmt: skip
+        title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    table = Table(title=title)
+    for column in header:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*("yes" if v is True else "" if v is False else str(v) for v in row))
+    Console(highlight=False).print(table)
+
+
+@click.command("changes")
+@click.option("--since", metavar="DATE", help="Only changes recorded on or after this date (YYYY-MM-DD).")
+@click.option("--kind", type=click.Choice(CHANGE_KINDS), help="Only changes of this kind.")
+@click.option("--country", metavar="C", help="Only changes of this country (slug or name).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the latest N changes.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def changes(
+    app: AppContext, since: str | None, kind: str | None, country: str | None, limit: int | None, as_json: bool
+) -> None:
+    """The change log, oldest first: tier moves, findings, recommendations, sections, coverage, editions."""
+    db = app.open_db(readonly=True)
+    key = _country(db, country) if country else None
+    if since is not None:
+        since = _check_date(since)
+    records = queries.changes(db, since=since, kind=kind, country_key=key, limit=limit)
+    if as_json:
+        _echo_json({"changes": [r.to_json() for r in records]})
+        return
+    console = Console(highlight=False)
+    for r in records:
+        line = Text(f"#{r.id} {r.created_at[:10]} [{r.significance}] {r.kind}: ", style="bold")
+        console.print(line + Text(r.summary, style=_SIGNIFICANCE_STYLE[r.significance]))
+    if not records:
+        console.print("no changes recorded" + (" that match" if any((since, kind, key)) else ""))
+
+
+def _check_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+    return value
+
+
+@click.command("recommendations")
+@click.argument("country")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def recommendations(app: AppContext, country: str, as_json: bool) -> None:
+    """COUNTRY's recommendations across editions: labels per edition and how long each has been carried."""
+    db = app.open_db(readonly=True)
+    key = _country(db, country)
+    narratives = [(edition, queries.narrative(db, sid)) for edition, sid in queries.latest_per_edition(db, key)]
+    tracker = recommendation_tracker(narratives)
+    if as_json:
+        _echo_json(
+            {
+                "editions": tracker.editions,
+                "recommendations": [
+                    {
+                        "text": t.text,
+                        "editions_carried": t.years_carried,
+                        "active": t.active,
+                        "labels": {str(e): c.label for e, c in t.cells.items()},
+                    }
+                    for t in tracker.threads
+                ],
+            }
+        )
+        return
+    table = Table(title=f"{key}: recommendations", show_lines=True)
+    table.add_column("recommendation (latest wording)", ratio=3)
+    for edition in tracker.editions:
+        table.add_column(str(edition))
+    table.add_column("carried")
+    for thread in tracker.threads:
+        cells = [thread.cells[e].label.replace("_", " ") if e in thread.cells else "" for e in tracker.editions]
+        table.add_row(thread.text, *cells, f"{thread.years_carried}" + ("" if thread.active else " (dropped)"))
+    Console(highlight=False).print(table)
+
+
+def _load(source: str) -> Narrative:
+    data, url = _read_source(source)
+    if data.lstrip().startswith(b"{"):  # a narrative saved with `tipwatch parse --json`
+        try:
+            return Narrative.from_json(json.loads(data))
+        except (ValueError, KeyError, TypeError):
+            pass
+    return parse_narrative(data, url)
+
+
+@click.command("compare")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--json", "as_json", is_flag=True, help='Print {"changes": [...]}.')
+@click.option("--changes-only", is_flag=True, help="Show only changed passages with a little context.")
+@color_option
+def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, color: bool | None) -> None:
+    """Compare two narrative pages (files or URLs) directly, without the database.
+
+    An edition comparison when their editions differ, a revision comparison otherwise.
+    """
+    old_n, new_n = _load(old), _load(new)
+    if as_json:
+        _echo_json({"changes": [c.to_json() for c in compare(old_n, new_n)]})
+        return
+    render_diff(diff_narratives(old_n, new_n), _console(color), changes_only=changes_only)
+
+
+COMMANDS: list[click.Command] = [history, diff, tiers, changes, recommendations, compare_pages]

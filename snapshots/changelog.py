@@ -1,0 +1,184 @@
+"""Recording changes: each new snapshot is compared once, and its typed changes are stored in `changes`.
+
+Called by the pipeline inside the snapshot's transaction (nothing here commits). Every row has a unique
+key built from the two snapshot ids and the change's own key, so recording the same snapshot twice
+inserts nothing the second time.
+
+Editions are expected to be stored oldest first: a snapshot is compared with what is already stored.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from snapshots.compare import carried_counts, compare, coverage_change, edition_change, tier_direction
+from snapshots.models import Change, Narrative
+from snapshots.queries import latest_per_edition
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
+    row = db.execute(
+        "select id, page_id, edition, country_key, narrative from snapshots where id = ?", [snapshot_id]
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"no snapshot {snapshot_id}")
+    return dict(zip(("id", "page_id", "edition", "country_key", "narrative"), row, strict=True))
+
+
+def _narrative(row: dict[str, Any]) -> Narrative:
+    return Narrative.from_json(row["narrative"])
+
+
+def _edition_context(db: Database, country_key: str, edition: int) -> tuple[dict[int, str], dict[str, int]]:
+    """The tier history and the recommendation carried counts of a country before `edition`."""
+    earlier = latest_per_edition(db, country_key, before=edition)
+    narratives = {e: _narrative(_snapshot(db, snapshot_id)) for e, snapshot_id in earlier}
+    # "Carried" counts only the run of consecutive covered editions ending with the latest one.
+    run: list[int] = []
+    for e in narratives:
+        run = [*run, e] if run and run[-1] == e - 1 else [e]
+    history = {e: n.tier for e, n in narratives.items()}
+    return history, carried_counts([narratives[e].recommendations for e in run])
+
+
+def _insert(
+    db: Database, change: Change, *, comparison: str, country: Narrative | None, edition: int | None,
+    old_id: int | None, new_id: int | None,
+) -> int | None:  # fmt: skip
+    """Insert one change row unless its key is stored already; returns the new row's id or None."""
+    key = f"{old_id or 0}>{new_id or 0}:{change.key}"
+    cursor = db.execute(
+        """insert or ignore into changes (key, comparison, kind, significance, country_key, country, edition,
+           old_snapshot_id, new_snapshot_id, summary, detail, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            key,
+            comparison,
+            change.kind,
+            change.significance,
+            country.country_key if country else None,
+            country.country if country else None,
+            edition,
+            old_id,
+            new_id,
+            change.summary,
+            json.dumps(change.detail, ensure_ascii=False),
+            _now(),
+        ],
+    )
+    return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+
+
+def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
+    """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
+
+    Revision comparison against the previous snapshot of the same page; or, for the first snapshot of
+    its edition for that country, the edition comparison against the country's narrative in the
+    previous edition that covered it. A country with no earlier narrative while earlier editions are
+    stored is first coverage (a `coverage` change); with no earlier edition stored at all, the snapshot is
+    the baseline and nothing is recorded.
+    """
+    new_row = _snapshot(db, snapshot_id)
+    new = _narrative(new_row)
+    edition = new_row["edition"]
+    previous_on_page = db.execute(
+        "select max(id) from snapshots where page_id = ? and id < ?", [new_row["page_id"], snapshot_id]
+    ).fetchone()[0]
+    if previous_on_page is not None:
+        old_id = previous_on_page
+        changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
+        comparison = "revision"
+    else:
+        earlier_in_edition = db.execute(
+            "select exists(select 1 from snapshots where country_key = ? and edition = ? and id < ?)",
+            [new_row["country_key"], edition, snapshot_id],
+        ).fetchone()[0]
+        if earlier_in_edition:  # another page of this edition (a mirror) was compared already
+            return []
+        history, carried = _edition_context(db, new_row["country_key"], edition)
+        earlier = latest_per_edition(db, new_row["country_key"], before=edition)
+        comparison = "edition"
+        if earlier:
+            old_id = earlier[-1][1]
+            old = _narrative(_snapshot(db, old_id))
+            changes = compare(old, new, comparison="edition", tier_history=history, carried=carried)
+        else:
+            stored_before = db.execute("select exists(select 1 from snapshots where edition < ?)", [edition])
+            if not stored_before.fetchone()[0]:
+                return []
+            old_id = None
+            changes = [coverage_change(new, "added", edition=edition)]
+    ids = [
+        _insert(db, c, comparison=comparison, country=new, edition=edition, old_id=old_id, new_id=snapshot_id)
+        for c in changes
+    ]
+    return [i for i in ids if i is not None]
+
+
+def _roster(db: Database, edition: int) -> dict[str, tuple[int, str]]:
+    """country_key -> (latest snapshot id, tier) for one edition."""
+    rows = db.execute(
+        """select s.country_key, s.id, s.tier from snapshots s
+           join (select max(id) as id from snapshots where edition = ? group by country_key) latest
+           on latest.id = s.id""",
+        [edition],
+    ).fetchall()
+    return {key: (snapshot_id, tier) for key, snapshot_id, tier in rows}
+
+
+def record_edition_summary(db: Database, edition: int) -> int | None:
+    """After a sweep of an edition: store the `edition` change (countries covered, tier moves against the
+    previous stored edition) and a `coverage` change for each country of the previous edition missing from
+    this one. Returns the edition change's id, or None when it was recorded before (or nothing is stored).
+
+    A country whose page in this edition is failing to fetch is not "no longer covered": it is skipped.
+    """
+    current = _roster(db, edition)
+    if not current:
+        return None
+    previous_edition = db.execute("select max(edition) from snapshots where edition < ?", [edition]).fetchone()[0]
+    previous = _roster(db, previous_edition) if previous_edition is not None else {}
+    moves = []
+    for key, (snapshot_id, tier) in sorted(current.items()):
+        if key in previous and previous[key][1] != tier:
+            old_id, old_tier = previous[key]
+            moves.append(
+                {
+                    "country_key": key,
+                    "from": old_tier,
+                    "to": tier,
+                    "direction": tier_direction(old_tier, tier),
+                    "old_snapshot_id": old_id,
+                    "new_snapshot_id": snapshot_id,
+                }
+            )
+    change = edition_change(edition, len(current), moves, previous_edition)
+    change_id = _insert(db, change, comparison="edition", country=None, edition=edition, old_id=None, new_id=None)
+    failing = {
+        row[0]
+        for row in db.execute(
+            "select country_key from pages where edition = ? and consecutive_failures > 0 and country_key is not null",
+            [edition],
+        ).fetchall()
+    }
+    for key in sorted(set(previous) - set(current) - failing):
+        old_id = previous[key][0]
+        last = _narrative(_snapshot(db, old_id))
+        _insert(
+            db,
+            coverage_change(last, "removed", edition=edition),
+            comparison="edition",
+            country=last,
+            edition=edition,
+            old_id=old_id,
+            new_id=None,
+        )
+    return change_id

@@ -1,0 +1,193 @@
+"""Canonical text: what two versions of a narrative must share to count as the same.
+
+Two layers, applied in order:
+  * cosmetic (`normalize_text`, `canonical_text`): whitespace, non-breaking and zero-width spaces, soft
+    hyphens, curly quotes and dashes, entities, stray markup, list markers, case of heading lines. These
+    never make a snapshot or a change.
+  * edition boilerplate (`fold_boilerplate`): wording the report changes every year for every country
+    ("fully meets" -> "meets", "therefore" -> "so", the COVID clause, rolling "Nth consecutive year"
+    counters). Folded only when comparing two editions; a revision that edits these is still a change.
+
+`content_hash` covers the cosmetic layer only and is what the store uses to decide whether a fetch is
+a new snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+
+from snapshots.models import Narrative
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_PLAIN = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u02bc": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+}
+_CURLY = re.compile("[" + "".join(_PLAIN) + "]")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# Dash-like punctuation used as a separator ("efforts—including", "efforts -- including",
+# "efforts – including") all collapse to a bare hyphen with no spaces around it.
+_DASHES = ("\u2012", "\u2013", "\u2014", "\u2015", "\u2212")
+_DOUBLE_HYPHEN = re.compile(r" ?--+ ?")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
+_LOOSE_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_WHITESPACE = re.compile(r"\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:[•·▪◦●○■□\-*–—]+|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+", re.IGNORECASE)
+_TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$", re.IGNORECASE)
+
+
+def _cosmetic(text: str) -> str:
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _CURLY.sub(lambda m: _PLAIN[m.group()], text)
+
+
+def _plain_dashes(line: str) -> str:
+    """Dashes used as separators ("efforts—including", "efforts – including", "efforts -- including",
+    "efforts - including") become a bare hyphen with no spaces around it. Plain string replaces: this runs
+    on every paragraph and a regex scan was the slowest step of normalization."""
+    for dash in _DASHES:
+        if dash in line:
+            line = line.replace(f" {dash} ", "-").replace(f" {dash}", "-").replace(f"{dash} ", "-").replace(dash, "-")
+    if "--" in line:
+        line = _DOUBLE_HYPHEN.sub("-", line)
+    return line.replace(" - ", "-")
+
+
+def _tidy_paragraph(paragraph: str) -> str:
+    paragraph = _plain_dashes(" ".join(paragraph.split()))
+    if any(pair in paragraph for pair in _LOOSE_PUNCTUATION):
+        paragraph = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph))
+    # A short line with no closing punctuation is a heading ("PROSECUTION", "Prioritized Recommendations"):
+    # its case is layout, not content.
+    if _is_heading(paragraph):
+        paragraph = paragraph.casefold()
+    return paragraph
+
+
+_MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to"})
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    if not words or len(words) > 6 or line[-1] in ".;!?\"')":
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() or w in _MINOR_WORDS for w in words)
+
+
+def normalize_text(text: str) -> str:
+    """Cosmetically normalized text that keeps paragraph breaks (as a blank line): what diffs are shown on."""
+    paragraphs = (_tidy_paragraph(p) for p in _PARAGRAPH_BREAK.split(_cosmetic(text or "")))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def canonical_text(text: str) -> str:
+    """Cosmetically normalized text on one line: equal canonical texts are never a change."""
+    return _WHITESPACE.sub(" ", normalize_text(text)).strip()
+
+
+def clean_recommendation(text: str) -> str:
+    """One recommendation as shown: canonical text without its list marker ("•", "1.", "(a)") or the
+    separator that ended it in a run-on list ("; and")."""
+    text = _LIST_MARKER.sub("", canonical_text(text))
+    return _TRAILING_SEPARATOR.sub("", text).strip()
+
+
+def normalize_recommendation(text: str) -> str:
+    """One recommendation as compared: `clean_recommendation` without its closing full stop."""
+    return clean_recommendation(text).rstrip(". ")
+
+
+_ORDINAL = r"(?:\d+(?:st|nd|rd|th)|(?:[a-z]+[- ])?(?:first|second|third|[a-z]*?th))"
+# (hint words, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
+# a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap.
+_BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    # The COVID clause (2021) and its ", if any," variant (2022-2023); dropped in 2024.
+    (
+        ("covid",),
+        re.compile(
+            r",? ?(?:even )?(?:considering|taking into account|after considering) the impact of the "
+            r"COVID-19 pandemic(?: ?,? ?if any ?,?)? on (?:its|the government's) anti-trafficking capacity",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    # "fully meets" (to 2022) -> "meets" (2023 on); "does not fully meet" -> "does not meet" (2025).
+    (("fully",), re.compile(r"\b[Ff]ully (meets?|meeting|compl(?:y|ies|ying))\b"), r"\1"),
+    # "; therefore X remained on" / ". Therefore X was downgraded" / ", so X was downgraded" (2025).
+    (
+        ("therefore", " so "),
+        re.compile(
+            r"(?:[;,.:] (?:[Tt]herefore|[Ss]o)| [Tt]herefore),? (?=[^.;]{0,80}?\b(?:remained|remains|was|is) "
+            r"(?:on|upgraded|downgraded|placed|granted|a special)\b)"
+        ),
+        ", so ",
+    ),
+    # Rolling counters: "for at least the sixth consecutive year" -> "seventh".
+    (
+        ("consecutive",),
+        re.compile(rf"\b([Ff]or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
+        r"\1Nth\2",
+    ),
+)
+
+
+# A text holding none of these has no boilerplate drift to fold (at most a ", so" it shares with its pair).
+_DRIFT_WORDS = ("fully", "covid", "therefore", "consecutive")
+
+
+def may_hold_boilerplate(text: str) -> bool:
+    """A cheap test before `fold_boilerplate`: False means `text` holds no edition boilerplate drift."""
+    lower = text.lower()
+    return any(word in lower for word in _DRIFT_WORDS)
+
+
+def fold_boilerplate(text: str) -> str:
+    """Fold edition boilerplate drift so that two editions' wording of the same thing compares equal.
+
+    Takes and returns cosmetically normalized text (see `normalize_text`).
+    """
+    lower = text.lower()
+    for hints, pattern, replacement in _BOILERPLATE:
+        if any(hint in lower for hint in hints):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def canonical_narrative(n: Narrative) -> dict[str, object]:
+    """The parts of a narrative that matter, cosmetically normalized; empty sections and items are dropped."""
+    sections = {name.strip().lower(): canonical_text(text) for name, text in n.sections.items()}
+    return {
+        "tier": n.tier,
+        "country_key": n.country_key,
+        "edition": n.edition,
+        "summary": canonical_text(n.summary),
+        "recommendations": [r for r in map(normalize_recommendation, n.recommendations) if r],
+        "sections": {name: text for name, text in sorted(sections.items()) if text},
+    }
+
+
+def content_hash(n: Narrative) -> str:
+    """sha256 of the canonical narrative: two fetches with equal hashes are the same snapshot."""
+    payload = json.dumps(canonical_narrative(n), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

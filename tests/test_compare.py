@@ -1,0 +1,163 @@
+"""Typed changes from labelled before/after pairs, and the structured diff every view renders."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from snapshots.compare import carried_counts, compare, diff_narratives, match_recommendations
+from snapshots.models import TIERS, Narrative
+from snapshots.textdiff import new_text, old_text
+
+PAIRS = Path(__file__).parent / "fixtures" / "pairs"
+
+
+def load_pair(name: str) -> tuple[Narrative, Narrative, list[dict[str, Any]]]:
+    folder = PAIRS / name
+    read = lambda f: json.loads((folder / f).read_text())  # noqa: E731
+    return Narrative.from_json(read("old.json")), Narrative.from_json(read("new.json")), read("expected.json")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAIRS.glob("truepos-*")))
+def test_true_positive_yields_exactly_the_expected_changes(name: str) -> None:
+    old, new, expected = load_pair(name)
+    changes = [c.to_json() for c in compare(old, new)]
+    assert len(changes) == len(expected), changes
+    for want, got in zip(expected, changes, strict=True):
+        assert {k: got.get(k) for k in want} == want
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAIRS.glob("falsepos-*")))
+def test_false_positive_yields_no_change(name: str) -> None:
+    old, new, expected = load_pair(name)
+    assert expected == []
+    assert compare(old, new) == []
+
+
+def test_boilerplate_drift_stays_visible_in_the_full_diff() -> None:
+    old, new, _ = load_pair("falsepos-boilerplate-2024")
+    diff = diff_narratives(old, new)
+    assert diff.comparison == "edition"
+    assert not diff.findings.changed
+    marked = [text for op, text, boilerplate in diff.findings.segments() if op and boilerplate]
+    assert any("COVID-19" in text for text in marked)
+    assert any("sixth" in text for text in marked) and any("seventh" in text for text in marked)
+    assert diff.findings.boilerplate_only
+
+
+def test_boilerplate_next_to_a_real_edit_is_marked_apart_from_it() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    segments = diff_narratives(old, new).findings.segments()
+    boilerplate = " ".join(text for op, text, marked in segments if op and marked)
+    real = " ".join(text for op, text, marked in segments if op and not marked)
+    assert "sixth" in boilerplate and "Watch List" in real
+
+
+def test_revision_comparison_does_not_fold_boilerplate_but_rates_it_low() -> None:
+    old, new, _ = load_pair("falsepos-boilerplate-2025")
+    new = replace(new, edition=old.edition)
+    changes = compare(old, new)
+    assert [c.kind for c in changes] == ["findings"]
+    assert changes[0].significance == "low" and changes[0].detail["boilerplate_only"] is True
+
+
+def test_full_diff_ops_rebuild_the_normalized_texts() -> None:
+    old, new, _ = load_pair("truepos-findings-sentence")
+    diff = diff_narratives(old, new)
+    assert "did not update" in new_text(diff.findings.ops)
+    assert "Some of these procedures were updated" in old_text(diff.findings.ops)
+    assert {s.name: s.status for s in diff.sections} == {
+        "prosecution": "same",
+        "protection": "same",
+        "prevention": "same",
+        "trafficking_profile": "same",
+    }
+    json.dumps(diff.to_json())  # every view can serialize it
+
+
+def test_change_json_shape_matches_the_issue() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    tier, findings = (c.to_json() for c in compare(old, new))
+    assert {"kind", "significance", "from", "to", "direction"} <= tier.keys()
+    assert {"kind", "significance", "diff", "share_changed"} <= findings.keys()
+    assert all(op in (-1, 0, 1) and isinstance(text, str) for op, text in findings["diff"])
+
+
+def _summary(tier_sentence: str) -> str:
+    return (
+        "The Government of Haiti does not fully meet the minimum standards for the elimination of trafficking but "
+        f"is making significant efforts to do so. {tier_sentence} These efforts included training officials."
+    )
+
+
+def test_watch_list_streak_waiver_and_automatic_downgrade() -> None:
+    old = Narrative("HAITI", "haiti", 2022, "Tier 2 Watch List", _summary("Haiti remained on Tier 2 Watch List."), ())
+    waiver = (
+        "Because the government has devoted sufficient resources to a written plan, Haiti was granted a waiver per "
+        "the Trafficking Victims Protection Act from an otherwise required downgrade to Tier 3. Therefore Haiti "
+        "remained on Tier 2 Watch List for the third consecutive year."
+    )
+    new = Narrative("HAITI", "haiti", 2023, "Tier 2 Watch List", _summary(waiver), ())
+    tier = diff_narratives(old, new, tier_history={2021: "Tier 2 Watch List", 2022: "Tier 2 Watch List"}).tier
+    assert (tier.direction, tier.watch_list_streak, tier.waiver, tier.faces_automatic_downgrade) == (
+        "same",
+        3,
+        True,
+        True,
+    )
+    first = Narrative("HAITI", "haiti", 2021, "Tier 2", _summary("Haiti remained on Tier 2."), ())
+    down = replace(old, edition=2022, summary=_summary("Haiti was downgraded to Tier 2 Watch List."))
+    change = compare(first, down, tier_history={2020: "Tier 2"})[0]
+    assert change.detail["watch_list_streak"] == 1 and change.detail["faces_automatic_downgrade"] is False
+    assert change.detail["direction"] == "downgrade" and change.significance == "high"
+
+
+def test_movement_that_contradicts_the_previous_edition_is_doubtful_not_a_move() -> None:
+    old = Narrative("HAITI", "haiti", 2022, "Tier 2", _summary("Haiti remained on Tier 2."), ())
+    new = replace(
+        old, edition=2023, tier="Tier 2 Watch List", summary=_summary("Haiti was upgraded to Tier 2 Watch List.")
+    )
+    kinds = [c.kind for c in compare(old, new)]
+    assert "doubtful" in kinds and "tier" not in kinds
+
+
+def test_recommendation_matching_labels_and_carried_counts() -> None:
+    y1 = ["Increase resources for victim care, including shelters for male victims.", "Enact a comprehensive law."]
+    y2 = [
+        "Increase funding for victim care, including shelters that accept male victims.",
+        "Enact a comprehensive law.",
+    ]
+    y3 = [*y2, "Screen migrant workers in fishing for forced labor indicators."]
+    carried = carried_counts([y1, y2])
+    result = {r.label: r for r in match_recommendations(y2, y3, fold=True, carried=carried)}
+    assert result["kept"].editions_carried == 3
+    assert result["new"].editions_carried == 1
+    labels = [r.label for r in match_recommendations(y1, y2, fold=True)]
+    assert sorted(labels) == ["kept", "reworded"]
+    dropped = match_recommendations(y3, y2[:1], fold=True)
+    assert sorted(r.label for r in dropped) == ["dropped", "dropped", "kept"]
+
+
+NARRATIVES = st.builds(
+    Narrative,
+    country=st.just("JAPAN"),
+    country_key=st.just("japan"),
+    edition=st.integers(2017, 2025),
+    tier=st.sampled_from(TIERS),
+    summary=st.text(max_size=300),
+    recommendations=st.lists(st.text(max_size=60), max_size=5).map(tuple),
+    sections=st.dictionaries(st.sampled_from(["prosecution", "protection", "other"]), st.text(max_size=200)),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(NARRATIVES)
+def test_a_narrative_compared_with_itself_yields_nothing(n: Narrative) -> None:
+    assert compare(n, n) == []
+    assert compare(n, n, comparison="edition") == []

@@ -1,0 +1,121 @@
+"""Cosmetic normalization never makes a new snapshot; edition boilerplate folds only where asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from snapshots.models import Narrative
+from snapshots.normalize import (
+    canonical_text,
+    content_hash,
+    fold_boilerplate,
+    normalize_recommendation,
+    normalize_text,
+)
+
+
+def narrative(**overrides: object) -> Narrative:
+    base: dict[str, object] = {
+        "country": "JAPAN",
+        "country_key": "japan",
+        "edition": 2023,
+        "tier": "Tier 2",
+        "summary": "The government’s efforts – overall – increased.\n\nIt identified 12 victims.",
+        "recommendations": ("Increase resources for victim care.", "Enact a comprehensive law."),
+        "sections": {"prosecution": "The government maintained law enforcement efforts."},
+    }
+    base.update(overrides)
+    return Narrative(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("messy", "clean"),
+    [
+        ("The  government\u00a0did   not\n act.", "The government did not act."),
+        ("The government&rsquo;s &ldquo;plan&rdquo; &amp; law", 'The government\'s "plan" & law'),
+        ("efforts\u2014including", "efforts-including"),
+        ("efforts \u2013 including", "efforts-including"),
+        ("efforts -- including", "efforts-including"),
+        ("traf\u00adficking\u200b", "trafficking"),
+        ("the <em>Penal Code</em> , and <a href='x'>law</a>", "the Penal Code, and law"),
+    ],
+)
+def test_canonical_text_folds_cosmetic_differences(messy: str, clean: str) -> None:
+    assert canonical_text(messy) == clean
+
+
+def test_normalize_text_keeps_paragraphs_and_folds_heading_case() -> None:
+    text = "PRIORITIZED RECOMMENDATIONS:\n\n\n First  paragraph.\n \nSecond."
+    assert normalize_text(text) == "prioritized recommendations:\n\nFirst paragraph.\n\nSecond."
+    assert normalize_text("Prioritized Recommendations:") == normalize_text("PRIORITIZED RECOMMENDATIONS:")
+
+
+@pytest.mark.parametrize("marker", ["• ", "- ", "1. ", "(a) ", "iv) ", "* "])
+def test_recommendation_markers_and_separators_are_dropped(marker: str) -> None:
+    assert normalize_recommendation(f"{marker}Increase victim care; and") == "Increase victim care"
+    assert normalize_recommendation(f"{marker}Increase victim care.") == "Increase victim care"
+
+
+def test_content_hash_ignores_cosmetics_but_not_content() -> None:
+    base = narrative()
+    cosmetic = narrative(
+        summary="The government&#8217;s efforts \u2014 overall \u2014 increased.\n\n\nIt  identified 12 victims. ",
+        recommendations=("• Increase resources for victim care;", "2. Enact a comprehensive law"),
+        sections={"prosecution": "<p>The government maintained law enforcement efforts.</p>", "protection": "  "},
+        country="Japan",
+        layout="gvnet",
+        heading="Japan (Tier 2)",
+    )
+    assert content_hash(cosmetic) == content_hash(base)
+    assert content_hash(narrative(summary=base.summary.replace("12", "13"))) != content_hash(base)
+    assert content_hash(narrative(tier="Tier 1")) != content_hash(base)
+    assert content_hash(narrative(edition=2024)) != content_hash(base)
+    assert content_hash(narrative(recommendations=base.recommendations[:1])) != content_hash(base)
+
+
+def test_content_hash_does_not_fold_boilerplate() -> None:
+    """A post-release edit of boilerplate is still an edit (a new snapshot)."""
+    a = narrative(summary="The government fully meets the minimum standards.")
+    b = narrative(summary="The government meets the minimum standards.")
+    assert content_hash(a) != content_hash(b)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The government fully meets the minimum standards.", "The government meets the minimum standards."),
+        ("does not fully meet the minimum standards", "does not meet the minimum standards"),
+        ("to do so; therefore Japan remained on Tier 2.", "to do so, so Japan remained on Tier 2."),
+        ("to do so. Therefore Japan was downgraded to Tier 2.", "to do so, so Japan was downgraded to Tier 2."),
+        (
+            "increasing efforts, considering the impact of the COVID-19 pandemic on its anti-trafficking capacity; "
+            "therefore",
+            "increasing efforts; therefore",
+        ),
+        (
+            "efforts, considering the impact of the COVID-19 pandemic, if any, on its anti-trafficking capacity.",
+            "efforts.",
+        ),
+        ("for at least the sixth consecutive year, courts", "for at least the seventh consecutive year, courts"),
+        ("on Tier 2 Watch List for the second consecutive year", "on Tier 2 Watch List for the third consecutive year"),
+        ("for the 21st consecutive year", "for the twenty-second consecutive year"),
+    ],
+)
+def test_boilerplate_drift_folds(old: str, new: str) -> None:
+    assert fold_boilerplate(normalize_text(old)) == fold_boilerplate(normalize_text(new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Japan remained on Tier 2.", "Japan was downgraded to Tier 2 Watch List."),
+        ("The government meets the minimum standards.", "The government does not meet the minimum standards."),
+        (
+            "identified 12 victims for the sixth consecutive year",
+            "identified 13 victims for the sixth consecutive year",
+        ),
+        ("so the law was amended", "therefore the law was repealed"),
+    ],
+)
+def test_real_changes_survive_folding(old: str, new: str) -> None:
+    assert fold_boilerplate(normalize_text(old)) != fold_boilerplate(normalize_text(new))

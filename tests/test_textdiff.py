@@ -1,0 +1,54 @@
+"""The word diff: whole words, exact reconstruction, a share of words changed."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from snapshots.textdiff import DELETE, EQUAL, INSERT, condense, new_text, old_text, share_changed, word_diff
+
+WORDS = st.sampled_from(["the", "government", "did", "not", "increase", "12", "31", "victims.", "\n\n", "efforts,"])
+PROSE = st.lists(WORDS, max_size=40).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(PROSE, PROSE)
+def test_word_diff_rebuilds_both_prose_texts(a: str, b: str) -> None:
+    ops = word_diff(a, b)
+    assert old_text(ops) == a
+    assert new_text(ops) == b
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(), st.text())
+def test_word_diff_rebuilds_any_text(a: str, b: str) -> None:
+    ops = word_diff(a, b)
+    assert (old_text(ops), new_text(ops)) == (a, b)
+    assert all(text for _, text in ops)
+
+
+def test_numbers_change_as_whole_words() -> None:
+    ops = word_diff(
+        "The government did not increase efforts and it identified 12 victims.",
+        "The government increased efforts and it identified 31 victims.",
+    )
+    assert (DELETE, "12 ") in ops and (INSERT, "31 ") in ops
+    assert (DELETE, "did not increase ") in ops and (INSERT, "increased ") in ops
+
+
+def test_share_changed() -> None:
+    assert share_changed(word_diff("a b c d", "a b c d")) == 0.0
+    assert share_changed(word_diff("a b c d", "w x y z")) == 1.0
+    half = share_changed(word_diff("one two three four", "one two five six"))
+    assert 0.4 < half < 0.6
+
+
+def test_condense_keeps_changes_with_context_only() -> None:
+    words = [f"w{i}" for i in range(100)]
+    changed = list(words)
+    changed[50] = "CHANGED"
+    out = condense(word_diff(" ".join(words), " ".join(changed)), context_words=3)
+    assert None in out
+    kept = "".join(text for item in out if item for op, text in [item] if op == EQUAL)
+    assert "w49" in kept and "w51" in kept and "w10" not in kept
+    assert condense(word_diff("same text", "same text")) == []
