@@ -22,7 +22,7 @@ import unicodedata
 
 from snapshots.models import Narrative
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _PLAIN = {
     "\u2018": "'",
     "\u2019": "'",
@@ -38,7 +38,6 @@ _PLAIN = {
     "\u2010": "-",
     "\u2011": "-",
 }
-_CURLY = re.compile("[" + "".join(_PLAIN) + "]")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # Dash-like punctuation used as a separator ("efforts—including", "efforts -- including",
 # "efforts – including") all collapse to a bare hyphen with no spaces around it.
@@ -48,7 +47,6 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 _LOOSE_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-_WHITESPACE = re.compile(r"\s+")
 _LIST_MARKER = re.compile(r"^\s*(?:[•·▪◦●○■□\-*–—]+|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$", re.IGNORECASE)
 
@@ -58,8 +56,16 @@ def _cosmetic(text: str) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    return _CURLY.sub(lambda m: _PLAIN[m.group()], text)
+    # Plain replaces guarded by `in`: each is one C-speed scan, and most texts hold few of these characters.
+    for char in _INVISIBLE:
+        if char in text:
+            text = text.replace(char, "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        for char, plain in _PLAIN.items():
+            if char in text:
+                text = text.replace(char, plain)
+    return text
 
 
 def _plain_dashes(line: str) -> str:
@@ -103,7 +109,8 @@ def normalize_text(text: str) -> str:
 
 def canonical_text(text: str) -> str:
     """Cosmetically normalized text on one line: equal canonical texts are never a change."""
-    return _WHITESPACE.sub(" ", normalize_text(text)).strip()
+    # normalize_text already leaves single spaces inside paragraphs: only the breaks between them remain.
+    return normalize_text(text).replace("\n\n", " ")
 
 
 def clean_recommendation(text: str) -> str:
