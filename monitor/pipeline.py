@@ -145,7 +145,7 @@ def _sweep(
     result = SweepResult()
     baseline = not store.has_snapshots(db)
     try:
-        plan_editions = _resolve_editions(fetcher, config, editions, result, {} if landings is None else landings)
+        plan_editions = _resolve_editions(fetcher, config, editions, result, {} if landings is None else landings, db)
         country_filter = tuple(countries) if countries else config.source.countries
         plan = [
             (year, ref)
@@ -183,7 +183,12 @@ def _sweep(
 
 
 def _resolve_editions(
-    fetcher: Fetcher, config: Config, editions: Iterable[int] | None, result: SweepResult, landings: Landings
+    fetcher: Fetcher,
+    config: Config,
+    editions: Iterable[int] | None,
+    result: SweepResult,
+    landings: Landings,
+    db: Database,
 ) -> list[tuple[int, list[PageRef]]]:
     """(year, sub-pages) for each edition to sweep, oldest first; missing editions are noted, not errors."""
     source = config.source
@@ -196,12 +201,12 @@ def _resolve_editions(
         for year in range(datetime.now(UTC).year, source.earliest_edition - 1, -1):
             if len(years) >= source.latest_count:
                 break
-            if _landing(fetcher, config, year, landings) is not None:
+            if _landing(fetcher, config, year, landings, db) is not None:
                 years.append(year)
         years.sort()
     out = []
     for year in years:
-        refs = _landing(fetcher, config, year, landings)
+        refs = _landing(fetcher, config, year, landings, db)
         if refs is None:
             result.missing_editions.append(year)
             continue
@@ -210,19 +215,35 @@ def _resolve_editions(
     return out
 
 
-def _landing(fetcher: Fetcher, config: Config, year: int, cache: Landings) -> list[PageRef] | None:
-    """The sub-pages an edition's landing page lists, or None if the edition is not published."""
+def _landing(
+    fetcher: Fetcher, config: Config, year: int, cache: Landings, db: Database | None = None
+) -> list[PageRef] | None:
+    """The sub-pages an edition's landing page lists, or None if the edition is not published.
+
+    With a database, the landing page is fetched conditionally: a 304 means the list of sub-pages is the
+    one already stored in `pages`.
+    """
     if year in cache:
         return cache[year]
     url = landing_url(config.source.base_url, year)
+    known = store.landing(db, year) if db is not None else None
     refs: list[PageRef] | None = None
     for candidate in [url, *archive_candidates(url, config.source.archive_hosts)]:
+        validators = known if known and known["url"] == candidate else {}
         try:
-            page = fetcher.get(candidate)
+            page = fetcher.get(candidate, etag=validators.get("etag"), last_modified=validators.get("last_modified"))
         except FetchError as exc:
             log.info("edition %d: %s", year, exc)
             continue
-        refs = discover_pages(page.body, page.final_url, year) or None
+        refs = None
+        if page.not_modified and db is not None:
+            refs = [PageRef(year, row["slug"], row["url"]) for row in store.pages_of(db, year)] or None
+        if refs is None:
+            if page.not_modified:  # validators stored, but the pages were not (a run killed in between)
+                page = fetcher.get(candidate)
+            refs = discover_pages(page.body, page.final_url, year) or None
+        if refs and db is not None:
+            store.save_landing(db, year, candidate, etag=page.etag, last_modified=page.last_modified)
         if refs:
             break
     cache[year] = refs

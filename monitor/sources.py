@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, SoupStrainer
-
 REPORT_PATH = "/reports/{year}-trafficking-in-persons-report/"
 # 2019's country pages live under a "-2" copy of the report path.
 _PAGE_PATH = re.compile(r"^/reports/(?P<year>\d{4})-trafficking-in-persons-report(?:-2)?/(?P<slug>[a-z0-9-]+)/?$")
@@ -41,6 +39,8 @@ def discover_pages(landing: bytes, landing_page_url: str, year: int) -> list[Pag
     # Landing pages are read once per edition per sweep and their markup is whatever the CMS emits that
     # year, so forgiving BeautifulSoup is worth it here (narratives use lxml directly). Building only the
     # <option> and <a> elements keeps it to tens of milliseconds on a 190-country landing page.
+    from bs4 import BeautifulSoup, SoupStrainer  # only here: an unchanged landing page (304) is never parsed
+
     soup = BeautifulSoup(landing, "lxml", parse_only=SoupStrainer(["option", "a"]))
     candidates = [str(tag.get("value") or tag.get("href") or "") for tag in soup.find_all(["option", "a"])]
     seen: dict[str, PageRef] = {}

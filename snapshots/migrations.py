@@ -174,3 +174,12 @@ def m003_browse_indexes(db: Database) -> None:
     db["snapshots"].create_index(["edition", "country_key", "id"], if_not_exists=True)
     db["changes"].create_index(["new_snapshot_id", "old_snapshot_id"], if_not_exists=True)
     db["changes"].create_index(["edition", "kind"], if_not_exists=True)
+
+
+@migrations()
+def m004_landings(db: Database) -> None:
+    # Each edition's landing page and its validators: an unchanged landing page (304) means an unchanged
+    # list of sub-pages, which is then read from `pages` instead of being parsed again.
+    db["landings"].create(
+        {"edition": int, "url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="edition"
+    )

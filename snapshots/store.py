@@ -48,6 +48,25 @@ def upsert_page(db: Database, edition: int, slug: str, url: str, *, at: str | No
     return next(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
 
 
+def pages_of(db: Database, edition: int) -> list[dict[str, Any]]:
+    return list(db.query("select * from pages where edition = ? order by id", [edition]))
+
+
+def landing(db: Database, edition: int) -> dict[str, Any] | None:
+    rows = list(db.query("select * from landings where edition = ?", [edition]))
+    return rows[0] if rows else None
+
+
+def save_landing(db: Database, edition: int, url: str, *, etag: str | None, last_modified: str | None) -> None:
+    db.execute(
+        """insert into landings (edition, url, etag, last_modified, checked_at) values (?, ?, ?, ?, ?)
+           on conflict(edition) do update set url = excluded.url, checked_at = excluded.checked_at,
+           etag = coalesce(excluded.etag, landings.etag),
+           last_modified = coalesce(excluded.last_modified, landings.last_modified)""",
+        [edition, url, etag, last_modified, now_iso()],
+    )
+
+
 def set_page_kind(db: Database, page_id: int, kind: str, country_key: str | None = None) -> None:
     db.execute(
         "update pages set kind = ?, country_key = coalesce(?, country_key) where id = ?", [kind, country_key, page_id]

@@ -305,3 +305,31 @@ def test_discovery_reads_report_navigation_and_links_of_one_edition_only() -> No
         ("south-korea", "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/south-korea/"),
     ]
     assert discover_pages(b"", "https://www.state.gov/", 2019) == []
+
+
+def test_unchanged_landing_page_is_not_parsed_again(site: SampleSite, tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    config = config_for(site, db_path)
+    sweep(config, db_path)
+    landing = open_db(db_path).execute("select url, etag from landings where edition = ?", [EDITION]).fetchone()
+    assert landing[0] == site.url(EDITION) and landing[1]
+    # A landing page that now lists nothing would lose every page if it were parsed: a 304 proves it is not.
+    body = b"<html><body>no links at all</body></html>"
+    site.override(
+        f"/reports/{EDITION}-trafficking-in-persons-report/",
+        lambda request: (304, {"ETag": landing[1]}, b"")
+        if request.headers.get("If-None-Match") == landing[1]
+        else (200, HTML, body),
+    )
+    again = sweep(config, db_path)
+    assert again.editions == [EDITION] and again.count("not_modified") == 7
+
+
+def test_landing_validators_without_pages_fall_back_to_a_full_fetch(site: SampleSite, tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    config = config_for(site, db_path)
+    db = open_db(db_path)
+    etag = site.page(f"/reports/{EDITION}-trafficking-in-persons-report/")[1].etag
+    db["landings"].insert({"edition": EDITION, "url": site.url(EDITION), "etag": etag})
+    result = sweep(config, db_path, editions=[EDITION])
+    assert result.editions == [EDITION] and result.count("new") == 7
