@@ -154,7 +154,8 @@ def test_wrong_charset_label_still_parses(site: SampleSite, tmp_path: Path) -> N
     db_path = tmp_path / "t.db"
     real = site.page(japan_path())[1].body.decode("utf-8")
     latin = real.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"') + "<!-- caf\u00e9 -->"
-    site.override(japan_path(), (200, {"Content-Type": "text/html; charset=UTF-8"}, latin.encode("cp1252", errors="replace")))
+    cp1252 = latin.encode("cp1252", errors="replace")
+    site.override(japan_path(), (200, {"Content-Type": "text/html; charset=UTF-8"}, cp1252))
     result = sweep(config_for(site, db_path), db_path, countries=["japan"])
     assert [p.outcome for p in result.pages] == ["new"]
     assert result.pages[0].tier == "Tier 2"
@@ -255,7 +256,7 @@ def test_killed_run_leaves_whole_pages_and_the_rerun_completes(site: SampleSite,
 
     site.clear_overrides()
     rerun = start_run(config_path)
-    out, err = rerun.communicate(timeout=60)
+    _, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, err
     db = open_db(db_path)
     assert db["snapshots"].count == 7
@@ -275,7 +276,7 @@ def test_second_run_says_a_run_is_in_progress_and_touches_nothing(site: SampleSi
         wait_for(lambda: Path(f"{db_path}.lock").exists() and Path(f"{db_path}.lock").read_text().strip())
         wait_for(lambda: snapshot_count(db_path) >= 1)
         second = start_run(config_path)
-        out, err = second.communicate(timeout=30)
+        _, err = second.communicate(timeout=30)
         assert second.returncode == 75
         assert err.strip().splitlines() == [err.strip().splitlines()[-1]]
         assert "a run is in progress" in err
