@@ -6,7 +6,6 @@ Reads only. Rows come back as frozen dataclasses so a page can render them or du
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,22 +25,6 @@ from snapshots.models import SECTION_NAMES, SIGNIFICANCE_RANK, TIERS, Change, Na
 from snapshots.store import searchable_parts
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    id: int
-    kind: str
-    comparison: str
-    significance: str
-    country_key: str
-    country: str
-    edition: int | None
-    old_snapshot_id: int | None
-    new_snapshot_id: int | None
-    summary: str
-    detail: dict[str, Any]
-    created_at: str
 
 
 @dataclass(frozen=True)
@@ -143,25 +126,16 @@ class FilterOptions:
     significances: list[str] = field(default_factory=lambda: sorted(SIGNIFICANCE_RANK, key=SIGNIFICANCE_RANK.get))
 
 
-_CHANGE_COLUMNS = (
-    "id, kind, comparison, significance, country_key, country, edition, old_snapshot_id, new_snapshot_id,"
-    " summary, detail, created_at"
-)
 _SNAPSHOT_REF_COLUMNS = (
     "id, country_key, country, edition, tier, fetched_at, content_hash, raw_sha256, url, parser_version"
 )
-
-
-def _change(row: dict[str, Any]) -> ChangeRow:
-    detail = row.pop("detail") or "{}"
-    return ChangeRow(**row, detail=json.loads(detail))
 
 
 def _snapshot_ref(row: dict[str, Any]) -> SnapshotRef:
     return SnapshotRef(**{k: ("" if v is None and k not in ("edition",) else v) for k, v in row.items()})
 
 
-def latest_changes(db: Database, flt: ChangeFilter) -> list[ChangeRow]:
+def latest_changes(db: Database, flt: ChangeFilter) -> list[queries.ChangeRecord]:
     where, params = ["1 = 1"], []
     if flt.kind:
         where.append("kind = ?")
@@ -180,13 +154,13 @@ def latest_changes(db: Database, flt: ChangeFilter) -> list[ChangeRow]:
     if flt.before_id is not None:
         where.append("id < ?")
         params.append(flt.before_id)
-    sql = f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
-    return [_change(row) for row in db.query(sql, [*params, flt.limit])]
+    sql = f"SELECT {queries.CHANGE_COLUMNS} FROM changes WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
+    return [queries.change_record(row) for row in db.query(sql, [*params, flt.limit])]
 
 
-def change(db: Database, change_id: int) -> ChangeRow | None:
-    rows = list(db.query(f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE id = ?", [change_id]))
-    return _change(rows[0]) if rows else None
+def change(db: Database, change_id: int) -> queries.ChangeRecord | None:
+    rows = list(db.query(f"SELECT {queries.CHANGE_COLUMNS} FROM changes WHERE id = ?", [change_id]))
+    return queries.change_record(rows[0]) if rows else None
 
 
 def filter_options(db: Database) -> FilterOptions:
@@ -453,9 +427,10 @@ def diff_view(db: Database, old_id: int, new_id: int) -> DiffView | None:
     if old_ref is None or new_ref is None or old is None or new is None:
         return None
     stored = [
-        _change(row)
+        queries.change_record(row)
         for row in db.query(
-            f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE new_snapshot_id = ? AND old_snapshot_id = ? ORDER BY id",
+            f"SELECT {queries.CHANGE_COLUMNS} FROM changes"
+            " WHERE new_snapshot_id = ? AND old_snapshot_id = ? ORDER BY id",
             [new_id, old_id],
         )
     ]
@@ -475,12 +450,12 @@ def _unchanged(text: str) -> TextDiff:
 
 
 def _diff_from_changes(
-    old: Narrative, new: Narrative, stored: list[ChangeRow], history: dict[int, str]
+    old: Narrative, new: Narrative, stored: list[queries.ChangeRecord], history: dict[int, str]
 ) -> NarrativeDiff:
     """A NarrativeDiff rebuilt from the change rows snapshots.compare produced for this very pair (parts with
     no row were unchanged), so the costly word diffs of long sections are never recomputed per request."""
     comparison = stored[0].comparison
-    by_kind: dict[str, list[ChangeRow]] = {}
+    by_kind: dict[str, list[queries.ChangeRecord]] = {}
     for row in stored:
         by_kind.setdefault(row.kind, []).append(row)
     findings = by_kind.get("findings")

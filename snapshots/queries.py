@@ -287,14 +287,15 @@ def edition_tiers(db: Database, edition: int) -> list[tuple[str, str, str]]:
 
 # --- changes ---
 
-_CHANGE_COLUMNS = (
+CHANGE_COLUMNS = (
     "id, key, comparison, kind, significance, country_key, country, edition, old_snapshot_id, new_snapshot_id, "
     "summary, detail, created_at"
 )
 
 
-def _change_record(row: tuple[Any, ...]) -> ChangeRecord:
-    values = list(row)
+def change_record(row: tuple[Any, ...] | dict[str, Any]) -> ChangeRecord:
+    """A `changes` row (selected as CHANGE_COLUMNS, as a tuple or a dict) with its detail decoded."""
+    values = list(row.values() if isinstance(row, dict) else row)
     values[11] = json.loads(values[11] or "{}")
     return ChangeRecord(*values)
 
@@ -322,10 +323,10 @@ def changes(
         if value is not None:
             where.append(clause)
             params.append(value)
-    sql = f"select {_CHANGE_COLUMNS} from changes"
+    sql = f"select {CHANGE_COLUMNS} from changes"
     if where:
         sql += " where " + " and ".join(where)
     sql += " order by id"
     if limit is not None:
         sql = f"select * from ({sql.replace(' order by id', ' order by id desc')} limit {int(limit)}) order by id"
-    return [_change_record(r) for r in db.execute(sql, params).fetchall()]
+    return [change_record(r) for r in db.execute(sql, params).fetchall()]

@@ -19,7 +19,7 @@ from rich.text import Text
 from sqlite_utils import Database
 
 from monitor.cli import AppContext, pass_app
-from monitor.cli.parse import _read_source
+from monitor.cli.parse import read_source
 from monitor.parse import parse_narrative
 from snapshots import queries
 from snapshots.browse import recommendation_tracker
@@ -384,7 +384,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
 
 
 def _load(source: str) -> Narrative:
-    data, url = _read_source(source)
+    data, url = read_source(source)
     if data.lstrip().startswith(b"{"):  # a narrative saved with `tipwatch parse --json`
         try:
             return Narrative.from_json(json.loads(data))

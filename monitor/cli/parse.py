@@ -33,7 +33,7 @@ def fetch_page(url: str) -> bytes:
     return response.content
 
 
-def _read_source(source: str) -> tuple[bytes, str | None]:
+def read_source(source: str) -> tuple[bytes, str | None]:
     if re.match(r"https?://", source, re.IGNORECASE):
         return fetch_page(source), source
     try:
@@ -51,7 +51,7 @@ def parse(source: str, as_json: bool) -> None:
     Exits 1 with one line on stderr when the page is not a narrative (block page, index page, cut-off
     download, ...).
     """
-    data, url = _read_source(source)
+    data, url = read_source(source)
     narrative = parse_narrative(data, url)
     if as_json:
         click.echo(json.dumps(narrative.to_json(), ensure_ascii=False))
