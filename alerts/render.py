@@ -6,10 +6,12 @@ Every format is rendered from the same sections, so all channels say the same th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 Span = tuple[str, str]  # (style, text); style is "plain", "strong", "ins" or "del"
 Line = tuple[Span, ...]
@@ -34,8 +36,7 @@ def render_text(sections: list[Section]) -> str:
     return "\n".join(out)
 
 
-_HTML = Environment(autoescape=True).from_string(
-    """<!DOCTYPE html>
+_HTML_SOURCE = """<!DOCTYPE html>
 <html><body style="font-family:sans-serif">
 <h2>{{ subject }}</h2>
 {% for s in sections %}<div style="margin-bottom:1.5em">
@@ -48,11 +49,18 @@ _HTML = Environment(autoescape=True).from_string(
 {% endfor %}<p style="color:#666">Sent by tipwatch &middot; <a href="{{ base_url }}">{{ base_url }}</a></p>
 </body></html>
 """
-)
+
+
+@functools.cache
+def _html_template() -> Template:
+    # Built on first use: a sweep that sends no email does not pay for importing and compiling Jinja2.
+    from jinja2 import Environment
+
+    return Environment(autoescape=True).from_string(_HTML_SOURCE)
 
 
 def render_html(subject: str, sections: list[Section], base_url: str) -> str:
-    return _HTML.render(subject=subject, sections=sections, base_url=base_url)
+    return _html_template().render(subject=subject, sections=sections, base_url=base_url)
 
 
 SLACK_HEADER = 150
