@@ -40,3 +40,9 @@ class BlockedError(FetchError):
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__("blocked", message, status=status)
+
+
+class SourceUnreachable(TipwatchError):
+    """Not one edition's landing page could be read (network down, blocked): the sweep did not happen."""
+
+    exit_code = 1

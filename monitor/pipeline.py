@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 import alerts
 from monitor.config import Config
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, ParseError, SourceUnreachable
 from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
 from monitor.parse import parse_narrative
@@ -49,6 +49,7 @@ class PageOutcome:
 class SweepResult:
     editions: list[int] = field(default_factory=list)
     missing_editions: list[int] = field(default_factory=list)  # asked for, but no landing page
+    unreachable: dict[int, str] = field(default_factory=dict)  # landing page failed: why
     pages: list[PageOutcome] = field(default_factory=list)
     delivered: int = 0
 
@@ -72,7 +73,14 @@ class SweepResult:
         }
 
 
-Landings = dict[int, list[PageRef] | None]  # per sweep: each landing page is fetched once
+@dataclass
+class Landings:
+    """Per sweep, each edition's landing page is fetched once: its sub-pages, or why it could not be read."""
+
+    pages: dict[int, list[PageRef] | None] = field(default_factory=dict)  # None: not published (or empty)
+    errors: dict[int, str] = field(default_factory=dict)  # unreachable, blocked, ...: not the same as absent
+
+
 Progress = Callable[[str, Any], None]  # ("total", n) | ("page", PageOutcome) | ("edition", year)
 
 
@@ -112,9 +120,12 @@ def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop)
             if newest is None:
                 return _sweep(db, fetcher, config, None, None, progress)
             this_year = datetime.now(UTC).year
-            landings: Landings = {}
+            landings = Landings()
             candidates = range(newest + 1, this_year + 1)
             fresh = [y for y in candidates if _landing(fetcher, config, y, landings) is not None]
+            if not fresh and landings.errors:
+                year, reason = max(landings.errors.items())
+                raise SourceUnreachable(f"cannot tell whether the {year} edition is out: {reason}")
             if not fresh:
                 log.info("no edition newer than %d yet", newest)
                 return SweepResult(missing_editions=list(candidates))
@@ -145,7 +156,7 @@ def _sweep(
     result = SweepResult()
     baseline = not store.has_snapshots(db)
     try:
-        plan_editions = _resolve_editions(fetcher, config, editions, result, {} if landings is None else landings, db)
+        plan_editions = _resolve_editions(fetcher, config, editions, result, landings or Landings(), db)
         country_filter = tuple(countries) if countries else config.source.countries
         plan = [
             (year, ref)
@@ -208,10 +219,16 @@ def _resolve_editions(
     for year in years:
         refs = _landing(fetcher, config, year, landings, db)
         if refs is None:
-            result.missing_editions.append(year)
+            if year in landings.errors:
+                result.unreachable[year] = landings.errors[year]
+            else:
+                result.missing_editions.append(year)
             continue
         result.editions.append(year)
         out.append((year, refs))
+    if not out and landings.errors:
+        year, reason = max(landings.errors.items())
+        raise SourceUnreachable(f"no edition could be read from {config.source.base_url}: {reason}")
     return out
 
 
@@ -223,8 +240,8 @@ def _landing(
     With a database, the landing page is fetched conditionally: a 304 means the list of sub-pages is the
     one already stored in `pages`.
     """
-    if year in cache:
-        return cache[year]
+    if year in cache.pages:
+        return cache.pages[year]
     url = landing_url(config.source.base_url, year)
     known = store.landing(db, year) if db is not None else None
     refs: list[PageRef] | None = None
@@ -234,7 +251,10 @@ def _landing(
             page = fetcher.get(candidate, etag=validators.get("etag"), last_modified=validators.get("last_modified"))
         except FetchError as exc:
             log.info("edition %d: %s", year, exc)
+            if exc.kind != "not_found":
+                cache.errors.setdefault(year, str(exc))
             continue
+        cache.errors.pop(year, None)
         refs = None
         if page.not_modified and db is not None:
             refs = [PageRef(year, row["slug"], row["url"]) for row in store.pages_of(db, year)] or None
@@ -246,7 +266,7 @@ def _landing(
             store.save_landing(db, year, candidate, etag=page.etag, last_modified=page.last_modified)
         if refs:
             break
-    cache[year] = refs
+    cache.pages[year] = refs
     return refs
 
 

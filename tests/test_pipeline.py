@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import pytest
 
 from monitor.config import Config
 from monitor.demo import demo_config
+from monitor.errors import SourceUnreachable
 from monitor.pipeline import sweep
 from monitor.samples.server import Request, SampleSite
 from snapshots.db import open_db
@@ -318,9 +320,11 @@ def test_unchanged_landing_page_is_not_parsed_again(site: SampleSite, tmp_path: 
     body = b"<html><body>no links at all</body></html>"
     site.override(
         f"/reports/{EDITION}-trafficking-in-persons-report/",
-        lambda request: (304, {"ETag": landing[1]}, b"")
-        if request.headers.get("If-None-Match") == landing[1]
-        else (200, HTML, body),
+        lambda request: (
+            (304, {"ETag": landing[1]}, b"")
+            if request.headers.get("If-None-Match") == landing[1]
+            else (200, HTML, body)
+        ),
     )
     again = sweep(config, db_path)
     assert again.editions == [EDITION] and again.count("not_modified") == 7
@@ -334,3 +338,28 @@ def test_landing_validators_without_pages_fall_back_to_a_full_fetch(site: Sample
     db["landings"].insert({"edition": EDITION, "url": site.url(EDITION), "etag": etag})
     result = sweep(config, db_path, editions=[EDITION])
     assert result.editions == [EDITION] and result.count("new") == 7
+
+
+def test_unreachable_source_is_an_error_not_an_empty_sweep(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db_path = tmp_path / "t.db"
+    with SampleSite() as site:
+        config = config_for(site, db_path, retries=0)
+    config = config.with_overrides(source=dataclasses.replace(config.source, base_url=f"http://127.0.0.1:{port}"))
+    with pytest.raises(SourceUnreachable) as err:
+        sweep(config, db_path)
+    assert "no edition could be read" in str(err.value) and "cannot connect" in str(err.value)
+    db = open_db(db_path)
+    assert db.execute("select status, error from runs").fetchone()[0] == "failed"
+    assert db["snapshots"].count == 0
+
+
+def test_one_unreachable_edition_does_not_stop_the_others(site: SampleSite, tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    site.published.add(2023)
+    site.override("/reports/2023-trafficking-in-persons-report/", (503, HTML, b"busy"))
+    result = sweep(config_for(site, db_path, retries=0), db_path, editions=[2023, EDITION])
+    assert result.editions == [EDITION] and list(result.unreachable) == [2023]
+    assert "HTTP 503" in result.unreachable[2023] and result.missing_editions == []

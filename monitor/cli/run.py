@@ -89,6 +89,8 @@ def print_summary(result: SweepResult) -> None:
     table.add_row("editions", ", ".join(map(str, result.editions)) or "none found")
     if result.missing_editions:
         table.add_row("not published", ", ".join(map(str, result.missing_editions)))
+    for year, reason in sorted(result.unreachable.items()):
+        table.add_row(f"unreachable {year}", reason)
     for key in ("checked", "unchanged", "new", "skipped", "failed", "changes"):
         table.add_row(key, str(summary[key]))
     for kind, n in sorted(result.failures.items()):
