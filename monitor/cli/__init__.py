@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,11 @@ def main() -> None:
     except (TipwatchError, StorageError) as exc:
         click.echo(f"tipwatch: error: {exc}", err=True)
         sys.exit(getattr(exc, "exit_code", 2))
+    except sqlite3.Error as exc:
+        # Locked past the busy timeout, read-only, disk full, corrupted: the transaction in progress was
+        # rolled back, so nothing half-written remains; say what SQLite said, in one line.
+        click.echo(f"tipwatch: error: database: {exc}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
