@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mirror import mutate, synthetic_reports  # noqa: E402
+from mirror import mutate, synthetic_reports
 
-from monitor.samples.server import SampleSite  # noqa: E402
-from snapshots.db import open_db  # noqa: E402
+from monitor.samples.server import SampleSite
+from snapshots.db import open_db
 
 EDITION = 2025
 
@@ -94,8 +93,10 @@ def main() -> None:
             raw_per_snapshot = raw / snapshots
         pages = len([p for p in reports.countries.values() if EDITION in p.editions])
 
-    print(f"tipwatch sweep benchmark — {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"tipwatch sweep benchmark — {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     print(f"mirror: {pages} country pages of the {EDITION} edition on loopback, host interval 0")
     print(f"{'figure':44} {'median':>10} {'target':>10}")
     rows = [
@@ -108,8 +109,7 @@ def main() -> None:
     ]
     for name, value, target in rows:
         print(f"{name:44} {value:>10} {target:>10}")
-    print(f"(runs: cold {len(cold)}, unchanged {len(unchanged)}, changed {len(changed)}; "
-          f"peak is the max over all runs; self rusage {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)")
+    print(f"(runs: cold {len(cold)}, unchanged {len(unchanged)}, changed {len(changed)}; peak: max of all runs)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -71,7 +72,7 @@ class SampleSite:
         self._overrides: dict[str, Override] = {}
         self._cache: dict[tuple[str, bool], tuple[int, _Page] | None] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = _QuietServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -183,6 +184,13 @@ def _not_modified(headers: Mapping[str, str], page: _Page) -> bool:
             since = since.replace(tzinfo=dt.UTC)
         return page.last_modified <= since
     return False
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that went away (a test killed it, or it timed out) is not the server's problem.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
