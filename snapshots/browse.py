@@ -360,12 +360,22 @@ def _stem(word: str) -> str:
 
 def snippet(text: str, terms: list[str], *, width: int = 32) -> list[tuple[bool, str]]:
     """The `width`-word window of `text` with the most query terms, as (matched, text) segments."""
-    stems = {_stem(t) for t in terms}
     words = list(_WORD.finditer(text))
     if not words:
         return []
-    marks = [_stem(m.group()) in stems for m in words]
-    best = max(range(max(1, len(words) - width + 1)), key=lambda i: (sum(marks[i : i + width]), -i))
+    stems = sorted({_stem(t) for t in terms if t}, key=len, reverse=True)
+    hits: set[int] = set()
+    if stems:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
+        hits = {m.start() for m in pattern.finditer(text)}
+    marks = [m.start() in hits for m in words]
+    # Sliding window over the marks: the first window holding the most matched words.
+    count = best_count = sum(marks[:width])
+    best = 0
+    for i in range(1, max(1, len(words) - width + 1)):
+        count += marks[i + width - 1] - marks[i - 1]
+        if count > best_count:
+            best, best_count = i, count
     window = words[best : best + width]
     start, end = window[0].start(), window[-1].end()
     segments: list[tuple[bool, str]] = [(False, "…")] if best > 0 else []
