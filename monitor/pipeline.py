@@ -23,10 +23,10 @@ from monitor.config import Config
 from monitor.errors import FetchError, ParseError, SourceUnreachable
 from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
-from monitor.parse import parse_narrative
 from monitor.sources import PageRef, archive_candidates, discover_pages, landing_url, wanted
-from snapshots import changelog, store
+from snapshots import store
 from snapshots.db import open_db
+from snapshots.models import Narrative
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +301,10 @@ def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
     if pending:
         log.info("edition %d: %d pages have no snapshot yet; edition summary deferred", year, pending)
         return
+    if mode == "immediate":
+        return  # summarised when it was released (record_edition_summary is idempotent, and not free)
+    from snapshots import changelog
+
     with db.atomic():
         change_id = changelog.record_edition_summary(db, year)
         if change_id is not None and mode == "release":
@@ -328,12 +332,19 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading
         fetched = _fetch(fetcher, config, page)
         if fetched.not_modified:
             return Reading(at, fetched)
-        narrative = parse_narrative(fetched.body, fetched.final_url)
+        narrative = _parse(fetched.body, fetched.final_url)
     except ParseError as exc:
         return Reading(at, error_kind=exc.kind, message=str(exc))
     except FetchError as exc:
         return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
     return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
+
+
+def _parse(data: bytes, url: str) -> Narrative:
+    # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
+    from monitor.parse import parse_narrative
+
+    return parse_narrative(data, url)
 
 
 def read_pages(
@@ -404,6 +415,8 @@ def settle_page(
         )
         summaries: list[tuple[str, str]] = []
         if snapshot_id:
+            from snapshots import changelog  # only when something new arrived: comparing is the costly import
+
             change_ids = changelog.record_changes_for(db, snapshot_id)
             alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
             summaries = _summaries(db, change_ids)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, get_args
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
 
-from alerts.compose import Message
 from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.settings import ChannelSettings
 from snapshots.models import ChangeKind
+
+if TYPE_CHECKING:
+    from alerts.compose import Message
 
 IDEMPOTENCY_HEADER = "X-Tipwatch-Idempotency-Key"
 # What `kinds:` may name: every change kind, plus "health" for problem/resolved notices.
@@ -73,6 +76,14 @@ class Channel:
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}
 
 CHANNELS: dict[str, type[Channel]] = {}
+# The built-in channel types and the module that registers each. A module is imported when its type is
+# first used, so a job that only prints to stdout never loads smtplib and friends.
+BUILTIN_CHANNELS: dict[str, str] = {
+    "email": "alerts.channels.mailer",
+    "slack": "alerts.channels.slack",
+    "stdout": "alerts.channels.stdout",
+    "webhook": "alerts.channels.webhook",
+}
 
 
 def register(type_name: str) -> Callable[[type[Channel]], type[Channel]]:
@@ -85,9 +96,11 @@ def register(type_name: str) -> Callable[[type[Channel]], type[Channel]]:
 
 
 def build_channel(settings: ChannelSettings) -> Channel:
+    if settings.type not in CHANNELS and settings.type in BUILTIN_CHANNELS:
+        import_module(BUILTIN_CHANNELS[settings.type])
     cls = CHANNELS.get(settings.type)
     if cls is None:
-        known = ", ".join(sorted(CHANNELS))
+        known = ", ".join(sorted({*CHANNELS, *BUILTIN_CHANNELS}))
         raise ChannelConfigError(
             settings.name, "type", f"unknown channel type {settings.type!r} (expected one of: {known})"
         )
@@ -112,6 +125,3 @@ def secret_from_env(variable: str, what: str) -> str:
         raise DeliveryError(f"environment variable {variable} ({what}) is not set", permanent=True)
     return value
 
-
-# The built-in channels register themselves on import; last, because they import this module.
-from alerts.channels import mailer, slack, stdout, webhook  # noqa: E402, F401

@@ -10,13 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from monitor.cli import AppContext, pass_app
 from monitor.pipeline import PageOutcome, SweepResult, sweep
-from monitor.reparse import reparse_all
 
 
 @click.command()
@@ -46,8 +42,7 @@ def run(app: AppContext, editions: tuple[int, ...], countries: tuple[str, ...], 
 @contextmanager
 def sweep_display() -> Iterator[Any]:
     """A progress bar on a terminal; one plain line per page when piped (for cron logs)."""
-    console = Console(stderr=True)
-    if not console.is_terminal:
+    if not sys.stderr.isatty():
 
         def plain(event: str, payload: Any) -> None:
             if event == "page":
@@ -55,6 +50,11 @@ def sweep_display() -> Iterator[Any]:
 
         yield plain
         return
+    # Imported only for a terminal: a cron run should not pay for rich.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as bar:
@@ -83,25 +83,24 @@ def format_outcome(page: PageOutcome) -> str:
 
 
 def print_summary(result: SweepResult) -> None:
-    console = Console()
+    """The closing summary: plain aligned lines, readable in a terminal and in a cron log alike."""
     summary = result.summary()
-    table = Table(title="tipwatch run", show_header=False, box=None)
-    table.add_row("editions", ", ".join(map(str, result.editions)) or "none found")
+    rows = [("editions", ", ".join(map(str, result.editions)) or "none found")]
     if result.missing_editions:
-        table.add_row("not published", ", ".join(map(str, result.missing_editions)))
-    for year, reason in sorted(result.unreachable.items()):
-        table.add_row(f"unreachable {year}", reason)
-    for key in ("checked", "unchanged", "new", "skipped", "failed", "changes"):
-        table.add_row(key, str(summary[key]))
-    for kind, n in sorted(result.failures.items()):
-        table.add_row(f"  failed: {kind}", str(n))
-    table.add_row("alerts sent", str(result.delivered))
-    console.print(table)
+        rows.append(("not published", ", ".join(map(str, result.missing_editions))))
+    rows += [(f"unreachable {year}", reason) for year, reason in sorted(result.unreachable.items())]
+    rows += [(key, str(summary[key])) for key in ("checked", "unchanged", "new", "skipped", "failed", "changes")]
+    rows += [(f"  failed: {kind}", str(n)) for kind, n in sorted(result.failures.items())]
+    rows.append(("alerts sent", str(result.delivered)))
+    width = max(len(name) for name, _ in rows)
+    click.echo("tipwatch run")
+    for name, value in rows:
+        click.echo(f"  {name:<{width}}  {value}")
     failed = [p for p in result.pages if p.outcome == "error"]
     for page in failed[:20]:
-        console.print(f"  {page.edition} {page.slug}: [{page.error_kind}] {page.message}", markup=False)
+        click.echo(f"  {page.edition} {page.slug}: [{page.error_kind}] {page.message}")
     if len(failed) > 20:
-        console.print(f"  … and {len(failed) - 20} more (see `tipwatch status`)")
+        click.echo(f"  … and {len(failed) - 20} more (see `tipwatch status`)")
 
 
 @click.command()
@@ -109,6 +108,8 @@ def print_summary(result: SweepResult) -> None:
 @pass_app
 def reparse(app: AppContext, force: bool) -> None:
     """Re-read stored raw pages with the current parser and record the new parses."""
+    from monitor.reparse import reparse_all
+
     db = app.open_db()
     report = reparse_all(db, force=force)
     click.echo(
