@@ -58,6 +58,8 @@ def test_sweep_stores_each_narrative_once_and_skips_other_pages(site: SampleSite
     again = sweep(config_for(site, db_path), db_path)
     assert again.count("not_modified") == 7 and again.count("new") == 0
     assert db["snapshots"].count == 7
+    # Unchanged pages are settled together, but every check is still recorded.
+    assert db.execute("select count(*) from checks where outcome = 'not_modified'").fetchone()[0] == 7
     # A page known to hold no narrative is not fetched again.
     assert site.hits[f"/reports/{EDITION}-trafficking-in-persons-report/introduction/"] == hits_before
 
