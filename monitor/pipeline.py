@@ -1,5 +1,8 @@
 """One sweep: discover -> fetch -> parse -> store -> compare -> enqueue alerts, page by page.
 
+The editions and their pages come from monitor/editions.py, the pages are read (fetched and parsed)
+by monitor/reading.py on worker threads, and this module settles each into the database.
+
 Each page is settled in its own transaction: its check, its snapshot, the changes it causes and their
 outbox rows commit together or not at all. A process killed mid-sweep therefore leaves whole pages
 behind it, never half of one, and the next sweep simply carries on.
@@ -8,9 +11,8 @@ behind it, never half of one, and the next sweep simply carries on.
 from __future__ import annotations
 
 import logging
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +22,14 @@ from sqlite_utils import Database
 
 import alerts
 from monitor.config import Config
-from monitor.errors import FetchError, ParseError, SourceUnreachable
+from monitor.editions import Landings, landing, resolve_editions
+from monitor.errors import SourceUnreachable
 from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
-from monitor.sources import PageRef, archive_candidates, discover_pages, landing_url, wanted
+from monitor.reading import Reading, read_pages
+from monitor.sources import PageRef, wanted
 from snapshots import store
 from snapshots.db import open_db
-from snapshots.models import Narrative
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +76,6 @@ class SweepResult:
         }
 
 
-@dataclass
-class Landings:
-    """Per sweep, each edition's landing page is fetched once: its sub-pages, or why it could not be read."""
-
-    pages: dict[int, list[PageRef] | None] = field(default_factory=dict)  # None: not published (or empty)
-    errors: dict[int, str] = field(default_factory=dict)  # unreachable, blocked, ...: not the same as absent
-
-
 Progress = Callable[[str, Any], None]  # ("total", n) | ("page", PageOutcome) | ("edition", year)
 
 
@@ -122,7 +117,7 @@ def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop)
             this_year = datetime.now(UTC).year
             landings = Landings()
             candidates = range(newest + 1, this_year + 1)
-            fresh = [y for y in candidates if _landing(fetcher, config, y, landings) is not None]
+            fresh = [y for y in candidates if landing(fetcher, config, y, landings) is not None]
             if not fresh and landings.errors:
                 year, reason = max(landings.errors.items())
                 raise SourceUnreachable(f"cannot tell whether the {year} edition is out: {reason}")
@@ -156,17 +151,20 @@ def _sweep(
     result = SweepResult()
     baseline = not store.has_snapshots(db)
     try:
-        plan_editions = _resolve_editions(fetcher, config, editions, result, landings or Landings(), db)
+        plan_editions = resolve_editions(fetcher, config, editions, landings or Landings(), db)
+        result.editions = [year for year, _ in plan_editions.editions]
+        result.missing_editions = plan_editions.missing
+        result.unreachable = plan_editions.unreachable
         country_filter = tuple(countries) if countries else config.source.countries
         plan = [
             (year, ref)
-            for year, refs in plan_editions
+            for year, refs in plan_editions.editions
             for ref in refs
             if wanted(ref, country_filter) and not _is_known_other(db, ref)
         ]
         progress("total", len(plan))
         # Oldest edition first, so a new edition's comparison finds its predecessor already stored.
-        for year, _ in plan_editions:
+        for year in result.editions:
             mode = _alert_mode(db, year, baseline)
             progress("edition", year)
             at = store.now_iso()
@@ -193,83 +191,6 @@ def _sweep(
         raise
     store.finish_run(db, run_id, "ok", result.summary())
     return result
-
-
-def _resolve_editions(
-    fetcher: Fetcher,
-    config: Config,
-    editions: Iterable[int] | None,
-    result: SweepResult,
-    landings: Landings,
-    db: Database,
-) -> list[tuple[int, list[PageRef]]]:
-    """(year, sub-pages) for each edition to sweep, oldest first; missing editions are noted, not errors."""
-    source = config.source
-    if editions:
-        years = sorted(set(editions))
-    elif source.editions != "latest":
-        years = sorted(source.editions)
-    else:
-        years = []
-        for year in range(datetime.now(UTC).year, source.earliest_edition - 1, -1):
-            if len(years) >= source.latest_count:
-                break
-            if _landing(fetcher, config, year, landings, db) is not None:
-                years.append(year)
-        years.sort()
-    out = []
-    for year in years:
-        refs = _landing(fetcher, config, year, landings, db)
-        if refs is None:
-            if year in landings.errors:
-                result.unreachable[year] = landings.errors[year]
-            else:
-                result.missing_editions.append(year)
-            continue
-        result.editions.append(year)
-        out.append((year, refs))
-    if not out and landings.errors:
-        year, reason = max(landings.errors.items())
-        raise SourceUnreachable(f"no edition could be read from {config.source.base_url}: {reason}")
-    return out
-
-
-def _landing(
-    fetcher: Fetcher, config: Config, year: int, cache: Landings, db: Database | None = None
-) -> list[PageRef] | None:
-    """The sub-pages an edition's landing page lists, or None if the edition is not published.
-
-    With a database, the landing page is fetched conditionally: a 304 means the list of sub-pages is the
-    one already stored in `pages`.
-    """
-    if year in cache.pages:
-        return cache.pages[year]
-    url = landing_url(config.source.base_url, year)
-    known = store.landing(db, year) if db is not None else None
-    refs: list[PageRef] | None = None
-    for candidate in [url, *archive_candidates(url, config.source.archive_hosts)]:
-        validators = known if known and known["url"] == candidate else {}
-        try:
-            page = fetcher.get(candidate, etag=validators.get("etag"), last_modified=validators.get("last_modified"))
-        except FetchError as exc:
-            log.info("edition %d: %s", year, exc)
-            if exc.kind != "not_found":
-                cache.errors.setdefault(year, str(exc))
-            continue
-        cache.errors.pop(year, None)
-        refs = None
-        if page.not_modified and db is not None:
-            refs = [PageRef(year, row["slug"], row["url"]) for row in store.pages_of(db, year)] or None
-        if refs is None:
-            if page.not_modified:  # validators stored, but the pages were not (a run killed in between)
-                page = fetcher.get(candidate)
-            refs = discover_pages(page.body, page.final_url, year) or None
-        if refs and db is not None:
-            store.save_landing(db, year, candidate, etag=page.etag, last_modified=page.last_modified)
-        if refs:
-            break
-    cache.pages[year] = refs
-    return refs
 
 
 def _is_known_other(db: Database, ref: PageRef) -> bool:
@@ -315,18 +236,6 @@ def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
             )
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A page as read off the network: fetched and parsed, or the reason it could not be."""
-
-    at: str
-    fetched: FetchResult | None = None
-    snapshot: store.SnapshotData | None = None
-    error_kind: str | None = None
-    message: str | None = None
-    status: int | None = None
-
-
 class UnchangedBatch:
     """Settles runs of unchanged (304) pages in one transaction instead of one each.
 
@@ -365,52 +274,6 @@ class UnchangedBatch:
         if self.pending:
             self.db.commit()
             self.pending = 0
-
-
-def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
-    """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
-    at = store.now_iso()
-    try:
-        fetched = _fetch(fetcher, config, page)
-        if fetched.not_modified:
-            return Reading(at, fetched)
-        narrative = _parse(fetched.body, fetched.final_url)
-    except ParseError as exc:
-        return Reading(at, error_kind=exc.kind, message=str(exc))
-    except FetchError as exc:
-        return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
-    return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
-
-
-def _parse(data: bytes, url: str) -> Narrative:
-    # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
-    from monitor.parse import parse_narrative
-
-    return parse_narrative(data, url)
-
-
-def read_pages(
-    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]]
-) -> Iterator[tuple[dict[str, Any], Reading]]:
-    """Read pages on `fetch.workers` threads, yielding in order; the fetcher keeps each host's interval."""
-    workers = max(1, config.fetch.workers)
-    if workers == 1:
-        yield from ((page, read_page(fetcher, config, page)) for page in pages)
-        return
-    window: deque[tuple[dict[str, Any], Future[Reading]]] = deque()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-        try:
-            for page in pages:
-                window.append((page, pool.submit(read_page, fetcher, config, page)))
-                if len(window) > 2 * workers:
-                    head, future = window.popleft()
-                    yield head, future.result()
-            while window:
-                head, future = window.popleft()
-                yield head, future.result()
-        finally:
-            for _, future in window:
-                future.cancel()
 
 
 def settle_page(
@@ -470,22 +333,6 @@ def settle_page(
         tier=narrative.tier,
         changes=summaries,
     )
-
-
-def _fetch(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> FetchResult:
-    """GET with the page's validators; on 404 or no connection, try the same path on the archive hosts."""
-    url = page["url"]
-    try:
-        return fetcher.get(url, etag=page["etag"], last_modified=page["last_modified"])
-    except FetchError as first:
-        if first.kind not in ("not_found", "connection"):
-            raise
-        for candidate in archive_candidates(url, config.source.archive_hosts):
-            try:
-                return fetcher.get(candidate)
-            except FetchError:
-                continue
-        raise first from None
 
 
 def _mark_ok(db: Database, config: Config, page: dict[str, Any], fetched: FetchResult, at: str) -> None:

@@ -124,4 +124,3 @@ def secret_from_env(variable: str, what: str) -> str:
     if not value:
         raise DeliveryError(f"environment variable {variable} ({what}) is not set", permanent=True)
     return value
-

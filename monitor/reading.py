@@ -1,0 +1,91 @@
+"""Reading pages off the network: fetch, parse, and the CPU work of a snapshot. No database here,
+so pages are read on worker threads while the sweep settles finished ones in order."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.config import Config
+from monitor.errors import FetchError, ParseError
+from monitor.fetch import Fetcher, FetchResult
+from monitor.sources import archive_candidates
+from snapshots import store
+from snapshots.models import Narrative
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A page as read off the network: fetched and parsed, or the reason it could not be."""
+
+    at: str
+    fetched: FetchResult | None = None
+    snapshot: store.SnapshotData | None = None
+    error_kind: str | None = None
+    message: str | None = None
+    status: int | None = None
+
+
+def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
+    """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
+    at = store.now_iso()
+    try:
+        fetched = _fetch(fetcher, config, page)
+        if fetched.not_modified:
+            return Reading(at, fetched)
+        narrative = _parse(fetched.body, fetched.final_url)
+    except ParseError as exc:
+        return Reading(at, error_kind=exc.kind, message=str(exc))
+    except FetchError as exc:
+        return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
+    return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
+
+
+def _parse(data: bytes, url: str) -> Narrative:
+    # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
+    from monitor.parse import parse_narrative
+
+    return parse_narrative(data, url)
+
+
+def read_pages(
+    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], Reading]]:
+    """Read pages on `fetch.workers` threads, yielding in order; the fetcher keeps each host's interval."""
+    workers = max(1, config.fetch.workers)
+    if workers == 1:
+        yield from ((page, read_page(fetcher, config, page)) for page in pages)
+        return
+    window: deque[tuple[dict[str, Any], Future[Reading]]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+        try:
+            for page in pages:
+                window.append((page, pool.submit(read_page, fetcher, config, page)))
+                if len(window) > 2 * workers:
+                    head, future = window.popleft()
+                    yield head, future.result()
+            while window:
+                head, future = window.popleft()
+                yield head, future.result()
+        finally:
+            for _, future in window:
+                future.cancel()
+
+
+def _fetch(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> FetchResult:
+    """GET with the page's validators; on 404 or no connection, try the same path on the archive hosts."""
+    url = page["url"]
+    try:
+        return fetcher.get(url, etag=page["etag"], last_modified=page["last_modified"])
+    except FetchError as first:
+        if first.kind not in ("not_found", "connection"):
+            raise
+        for candidate in archive_candidates(url, config.source.archive_hosts):
+            try:
+                return fetcher.get(candidate)
+            except FetchError:
+                continue
+        raise first from None
