@@ -22,7 +22,7 @@ from snapshots.compare import (
     tier_direction,
 )
 from snapshots.models import SECTION_NAMES, SIGNIFICANCE_RANK, TIERS, Change, Narrative
-from snapshots.store import searchable_parts
+from snapshots.store import index_words, searchable_parts
 
 PAGE_SIZE = 50
 
@@ -303,7 +303,7 @@ def fts_query(text: str) -> str:
     """User text -> a safe FTS5 query: quoted phrases stay phrases, other words are ANDed; no operators."""
     phrases = re.findall(r'"([^"]*)"', text)
     rest = re.sub(r'"[^"]*"', " ", text)
-    terms = [" ".join(re.findall(r"\w+", p)) for p in phrases] + re.findall(r"\w+", rest)
+    terms = [" ".join(index_words(p)) for p in phrases] + index_words(rest)
     return " ".join(f'"{term}"' for term in terms if term)
 
 
@@ -327,7 +327,7 @@ def search(
         " FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid JOIN snapshots sn ON sn.id = s.snapshot_id"
         f" WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
     )
-    terms = [t.lower() for t in re.findall(r"\w+", text)]
+    terms = [t.lower() for t in index_words(text)]
     hits = []
     for row in db.query(sql, [*params, limit]):
         part = dict(narrative_parts(Narrative.from_json(row["narrative"]))).get(row["section"], "")

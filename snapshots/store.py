@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -218,12 +219,28 @@ def searchable_parts(narrative: Narrative) -> list[tuple[str, str]]:
     return [(name, text) for name, text in [*parts, *narrative.sections.items()] if text]
 
 
+# Words too common to search for. Leaving them out of the index saves a fifth of its size; a phrase
+# query drops them too ("victims of trafficking" finds "victims trafficking"), so phrases still work.
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its",
+    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with",
+})  # fmt: skip
+_WORD = re.compile(r"\w+")
+
+
+def index_words(text: str) -> list[str]:
+    """The words of `text` as the search index holds them (and as queries must name them)."""
+    return [word for word in _WORD.findall(text) if word.lower() not in STOPWORDS]
+
+
 def _index(db: Database, snapshot_id: int, narrative: Narrative) -> None:
     for position, (name, text) in enumerate(searchable_parts(narrative)):
         cursor = db.execute(
             "insert into sections (snapshot_id, name, position) values (?, ?, ?)", [snapshot_id, name, position]
         )
-        db.execute("insert into sections_fts(rowid, text) values (?, ?)", [cursor.lastrowid, text])
+        db.execute(
+            "insert into sections_fts(rowid, text) values (?, ?)", [cursor.lastrowid, " ".join(index_words(text))]
+        )
 
 
 def _unindex(db: Database, snapshot_id: int) -> None:
@@ -234,7 +251,10 @@ def _unindex(db: Database, snapshot_id: int) -> None:
     blob = db.execute("select narrative from snapshots where id = ?", [snapshot_id]).fetchone()[0]
     for name, text in searchable_parts(Narrative.from_json(blob)):
         if name in ids:
-            db.execute("insert into sections_fts(sections_fts, rowid, text) values ('delete', ?, ?)", [ids[name], text])
+            db.execute(
+                "insert into sections_fts(sections_fts, rowid, text) values ('delete', ?, ?)",
+                [ids[name], " ".join(index_words(text))],
+            )
     db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
 
 

@@ -71,3 +71,12 @@ def test_reparse_records_new_parses_and_keeps_the_index(swept: tuple[SampleSite,
     assert db.execute("select count(*) from sections").fetchone()[0] > 0
     assert browse.search(db, "prosecution") or browse.search(db, "government")
     db.execute("insert into sections_fts(sections_fts) values ('integrity-check')")
+
+
+def test_phrases_with_common_words_still_match(swept: tuple[SampleSite, Path]) -> None:
+    _, db_path = swept
+    db = open_db(db_path)
+    phrase = browse.search(db, '"victims of trafficking"') or browse.search(db, '"government of japan"')
+    assert phrase, "a phrase holding a common word finds the narratives that contain it"
+    assert browse.search(db, "the of and") == []  # only common words: nothing to look for
+    assert browse.fts_query('the "victims of trafficking" and shelters') == '"victims trafficking" "shelters"'
