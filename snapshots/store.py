@@ -158,6 +158,7 @@ class SnapshotData:
     raw_compressed: bytes
     raw_sha256: str
     raw_size: int
+    index: tuple[tuple[str, str], ...]  # (part, text as the search index holds it)
 
     @classmethod
     def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
@@ -168,6 +169,7 @@ class SnapshotData:
             raw_compressed=compress(raw),
             raw_sha256=hashlib.sha256(raw).hexdigest(),
             raw_size=len(raw),
+            index=index_parts(narrative),
         )
 
 
@@ -209,7 +211,7 @@ def save_snapshot(
     snapshot_id = int(cursor.lastrowid)
     if latest is not None:
         _unindex(db, latest["id"])
-    _index(db, snapshot_id, narrative)
+    _index(db, snapshot_id, data.index)
     return snapshot_id
 
 
@@ -233,14 +235,17 @@ def index_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(text) if word.lower() not in STOPWORDS]
 
 
-def _index(db: Database, snapshot_id: int, narrative: Narrative) -> None:
-    for position, (name, text) in enumerate(searchable_parts(narrative)):
+def index_parts(narrative: Narrative) -> tuple[tuple[str, str], ...]:
+    """Each searchable part with the text the index holds for it (common words left out)."""
+    return tuple((name, " ".join(index_words(text))) for name, text in searchable_parts(narrative))
+
+
+def _index(db: Database, snapshot_id: int, parts: tuple[tuple[str, str], ...]) -> None:
+    for position, (name, text) in enumerate(parts):
         cursor = db.execute(
             "insert into sections (snapshot_id, name, position) values (?, ?, ?)", [snapshot_id, name, position]
         )
-        db.execute(
-            "insert into sections_fts(rowid, text) values (?, ?)", [cursor.lastrowid, " ".join(index_words(text))]
-        )
+        db.execute("insert into sections_fts(rowid, text) values (?, ?)", [cursor.lastrowid, text])
 
 
 def _unindex(db: Database, snapshot_id: int) -> None:
@@ -249,12 +254,9 @@ def _unindex(db: Database, snapshot_id: int) -> None:
     if not ids:
         return
     blob = db.execute("select narrative from snapshots where id = ?", [snapshot_id]).fetchone()[0]
-    for name, text in searchable_parts(Narrative.from_json(blob)):
+    for name, text in index_parts(Narrative.from_json(blob)):
         if name in ids:
-            db.execute(
-                "insert into sections_fts(sections_fts, rowid, text) values ('delete', ?, ?)",
-                [ids[name], " ".join(index_words(text))],
-            )
+            db.execute("insert into sections_fts(sections_fts, rowid, text) values ('delete', ?, ?)", [ids[name], text])
     db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
 
 
@@ -288,7 +290,7 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
         ],
     )
     if indexed:
-        _index(db, snapshot_id, narrative)
+        _index(db, snapshot_id, index_parts(narrative))
 
 
 # --- runs ---
