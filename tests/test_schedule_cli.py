@@ -147,7 +147,8 @@ def test_once_runs_a_job_now_and_the_daemon_finds_a_new_edition_then_stops_on_si
     # The daily sweep was not due: only the startup job ran.
     state = dict(_query(db_path, "select job, last_started_at from job_state"))
     assert set(state) == {"daily-sweep", "release-watch"}
-    assert state["release-watch"] > state["daily-sweep"]
+    # Stored to the second: the startup job may start within the second the --once run did.
+    assert state["release-watch"] >= state["daily-sweep"]
 
 
 def test_a_daily_sweep_missed_while_down_is_caught_up_at_start(tmp_path: Path, site: SampleSite) -> None:
