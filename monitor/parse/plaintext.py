@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from monitor.parse.blocks import text_blocks
-from monitor.parse.mirrors import without_furniture
 from monitor.parse.page import Page
 
 _TITLE_LINES = 3
@@ -11,6 +10,6 @@ _MAX_TITLE_CHARS = 200
 
 
 def read(text: str, url: str | None) -> Page:
-    blocks = without_furniture(text_blocks(text))
+    blocks = text_blocks(text)
     titles = [b.text for b in blocks[:_TITLE_LINES] if len(b.text) <= _MAX_TITLE_CHARS]
     return Page("plaintext", blocks, titles)
