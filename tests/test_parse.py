@@ -199,6 +199,15 @@ def test_edition_from_url_or_title(url: str | None, title: str, edition: int | N
 def test_plain_text_without_a_year_has_no_edition() -> None:
     n = parse_narrative(b"JAPAN (Tier 2)\n\nSummary text.\n")
     assert (n.edition, n.layout, n.summary) == (None, "plaintext", "Summary text.")
+    n = parse_narrative(b"JAPAN (Tier 2)\n\nAs the 2021 TIP Report noted, courts were slow.\n")
+    assert n.edition is None  # a year in the summary is not the edition
+
+
+def test_a_heading_that_only_exists_hidden_is_no_narrative() -> None:
+    body = '<div style="display:none"><h2>LAOS (Tier 1)</h2></div><p>Nothing else.</p>'
+    with pytest.raises(ParseError) as info:
+        parse_narrative(wrap(body))
+    assert info.value.kind == "not_narrative"
 
 
 # --- recommendations -----------------------------------------------------------------------------------------

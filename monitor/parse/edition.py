@@ -54,38 +54,48 @@ def edition_from_titles(titles: list[str]) -> int | None:
     return None
 
 
-def _tags_with(text: str, word: str) -> list[tuple[str, int]]:
-    """Start tags (text, end offset) in the page's head part whose attributes contain `word`.
+def _tags_with(text: str, word: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Start tags (text, end offset) between `start` and `end` whose attributes contain `word`.
 
     Found with str.find and a bounded look back to "<", so the cost stays linear on any page.
     """
     found = []
-    at = text.find(word, 0, _HEAD_CHARS)
+    at = text.find(word, start, end)
     while at != -1:
-        start = text.rfind("<", max(0, at - _MAX_TAG_CHARS), at)
-        end = text.find(">", at, at + _MAX_TAG_CHARS)
-        if start != -1 and end != -1 and text.find(">", start, at) == -1:
-            found.append((text[start : end + 1], end + 1))
-            at = end
-        at = text.find(word, at + 1, _HEAD_CHARS)
+        lt = text.rfind("<", max(0, at - _MAX_TAG_CHARS), at)
+        gt = text.find(">", at, at + _MAX_TAG_CHARS)
+        if lt != -1 and gt != -1 and text.find(">", lt, at) == -1:
+            found.append((text[lt : gt + 1], gt + 1))
+            at = gt
+        at = text.find(word, at + 1, end)
     return found
 
 
 def page_urls(text: str) -> list[str]:
     """The page's own addresses as it states them: canonical link, og:url, selected navigation option."""
+    head_end = text.find("</head", 0, _HEAD_CHARS)
+    head_end = _HEAD_CHARS if head_end == -1 else head_end
+    tags = [tag for tag, _ in _tags_with(text, "canonical", 0, head_end) if _REL_CANONICAL.search(tag)]
+    tags += [tag for tag, _ in _tags_with(text, "og:url", 0, head_end) if _OG_URL.search(tag)]
+    select = text.find("<select", 0, _HEAD_CHARS)
+    while select != -1:
+        close = text.find("</select", select, _HEAD_CHARS)
+        close = _HEAD_CHARS if close == -1 else close
+        tags += [tag for tag, _ in _tags_with(text, "selected", select + 7, close) if _SELECTED.search(tag)]
+        select = text.find("<select", close, _HEAD_CHARS)
     urls = []
-    for word, pattern in (("canonical", _REL_CANONICAL), ("og:url", _OG_URL), ("selected", _SELECTED)):
-        for tag, _ in _tags_with(text, word):
-            href = _HREF.search(tag) if pattern.search(tag) else None
-            if href and "//" in href[1]:
-                urls.append(href[1])
+    for tag in tags:
+        href = _HREF.search(tag)
+        if href and "//" in href[1]:
+            urls.append(href[1])
     return urls
 
 
 def eyebrows(text: str) -> list[str]:
     """Text of elements classed "eyebrow" (state.gov prints the report name above the country's h1)."""
+    narrative = text.find("entry-content", 0, _HEAD_CHARS)
     found = []
-    for tag, after in _tags_with(text, "eyebrow"):
+    for tag, after in _tags_with(text, "eyebrow", 0, _HEAD_CHARS if narrative == -1 else narrative):
         name = _TAG_NAME.match(tag)
         end = text.find(f"</{name[1]}", after, after + 2000) if name and _EYEBROW.search(tag) else -1
         if end != -1:
