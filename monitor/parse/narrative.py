@@ -62,6 +62,8 @@ _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "no.", "u.s.", "etc.", "st.", "art."
 # the text was cut off mid-word or mid-sentence.
 _COMPLETE_END = frozenset(".!?:;)]\"”’'…")
 
+_SUMMARY_OPENING = re.compile(r"minimum\s+standards|special\s+case", re.IGNORECASE)
+
 RecommendationStyle = Literal["list", "bullets", "semicolons", "paragraphs", "none"]
 
 
@@ -145,14 +147,21 @@ def find_heading(blocks: list[Block], expect: frozenset[str] = frozenset()) -> H
     return first or in_table
 
 
-def _ends_narrative(block: Block, heading: Heading, ours: Block, expect: frozenset[str]) -> bool:
-    """Whether a tier-like line starts the next country's narrative (multi-country pages) or is a line
-    inside this one's body. Only a block of the same kind as our heading counts, and on a page that
-    names its country, only another country's heading."""
+def _ends_narrative(blocks: list[Block], at: int, heading: Heading, expect: frozenset[str]) -> bool:
+    """Whether the tier-like line at `at` starts the next country's narrative (multi-country pages) or is a
+    line inside this one's body. Only a block of the same kind as our heading counts, and on a page that
+    names its country, only another country's heading. A heading told by nothing but its words (plain
+    text, a bold line) must also be followed by a summary ("... minimum standards ...")."""
+    block, ours = blocks[at], blocks[heading.index]
     other = match_heading(block.text)
     if other is None or block.kind != ours.kind or block.in_table:
         return False
-    return not expect or country_key(other.name) != country_key(heading.name)
+    if expect and country_key(other.name) == country_key(heading.name):
+        return False
+    if block.kind == "heading":
+        return True
+    following = blocks[at + 1].text if at + 1 < len(blocks) else ""
+    return bool(_SUMMARY_OPENING.search(following[:400]))
 
 
 def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts | None:
@@ -173,8 +182,9 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
     sections: dict[str, list[str]] = {}
     target: list[str] | None = summary  # None while reading recommendations
     last: Block | None = None
-    for block in blocks[start:]:
-        if _ends_narrative(block, heading, blocks[heading.index], expect):
+    for at in range(start, len(blocks)):
+        block = blocks[at]
+        if _ends_narrative(blocks, at, heading, expect):
             break  # the next country's narrative (multi-country pages)
         last = block
         section = _SECTION.match(block.text)
