@@ -246,7 +246,7 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
             if tag in _BLOCKS:
                 block = _block(child, "heading" if tag in _HEADINGS else "item" if tag == "li" else "para")
                 if block:
-                    out.append(block._replace(in_table=cells > 0))
+                    out.append(block._replace(in_table=True) if cells else block)
             else:
                 cells += tag in _CELLS
                 run.append(child.text or "")
