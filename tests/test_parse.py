@@ -222,6 +222,41 @@ def test_semicolon_split_respects_parentheses_and_drops_the_joining_and() -> Non
     assert n.recommendations == ("Train judges (including in Lima; Cusco)", "fund shelters", "screen miners")
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "items"),
+    [
+        (
+            "Seek penalties for traffickers.Amend the labor code.",
+            ("Seek penalties for traffickers.", "Amend the labor code."),
+        ),
+        ("Fund shelters. Train police in every province.", ("Fund shelters.", "Train police in every province.")),
+        ("Coordinate with the U.S. Train police jointly.", ("Coordinate with the U.S. Train police jointly.",)),
+        ("Apply Decree No. Increase 4 of 2020 to brokers.", ("Apply Decree No. Increase 4 of 2020 to brokers.",)),
+        ("Involve NGOs, e.g. Train them as monitors.", ("Involve NGOs, e.g. Train them as monitors.",)),
+        ("Screen workers. The ministry agreed.", ("Screen workers. The ministry agreed.",)),
+    ],
+)
+def test_items_run_together_are_split_at_an_imperative_minding_abbreviations(paragraph: str, items: tuple) -> None:
+    body = f"<h2>CHAD (Tier 2)</h2><p>S.</p><p>PRIORITIZED RECOMMENDATIONS:</p><p>{paragraph}</p>"
+    assert parse_narrative(wrap(body)).recommendations == items
+
+
+@pytest.mark.parametrize(
+    ("ending", "truncated"),
+    [
+        ("<p>PRIORITIZED RECOMMENDATIONS: Train police.</p>", False),
+        ("<h3>PROSECUTION</h3><p>Courts convicted “two” traffickers.”</p>", False),
+        ("<h3>PROSECUTION</h3>", True),
+        ("<p>PRIORITIZED RECOMMENDATIONS:</p>", True),
+        ("<h3>PROSECUTION</h3><p>Courts convicted two traffickers and</p>", True),
+        ("<h3>PROSECUTION</h3><p>Courts convicted two traffick</p>", True),
+    ],
+)
+def test_a_narrative_that_stops_early_is_flagged(ending: str, truncated: bool) -> None:
+    n = parse_narrative(wrap(f"<h2>CHAD (Tier 2)</h2><p>S.</p>{ending}"))
+    assert n.truncated is truncated and bool(n.warnings) is truncated
+
+
 def test_bullet_paragraph_without_leading_bullet() -> None:
     body = "<h2>CHAD: Tier 2</h2><p>S.</p><p>PRIORITIZED RECOMMENDATIONS</p><p>Train police. • Fund shelters.</p>"
     assert parse_narrative(wrap(body)).recommendations == ("Train police.", "Fund shelters.")

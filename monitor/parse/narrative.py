@@ -192,11 +192,11 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
             target = sections.setdefault(re.sub(r"\s+", "_", section[1].lower()), [])
             continue
         if target is summary and not rec_label:
-            label, rest = _recommendations_start(block, summary)
+            label, summary_part, items = _recommendations_start(block, bool(summary))
             if label:
                 rec_label, target = label, None
-                if rest:
-                    rec_blocks.append(rest)
+                summary.extend(summary_part)
+                rec_blocks.extend(items)
                 continue
         if target is None:
             rec_blocks.append(block)
@@ -210,32 +210,40 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
         recommendations=items,
         recommendation_style=style,
         sections={key: "\n\n".join(paras) for key, paras in sections.items() if paras},
-        cut_off=_cut_off(last, rec_label),
+        cut_off=_cut_off(last),
     )
 
 
-def _recommendations_start(block: Block, summary: list[str]) -> tuple[str, Block | None]:
-    """Whether this block (read while in the summary) opens the recommendations: (label, first items)."""
+def _recommendations_start(block: Block, after_summary: bool) -> tuple[str, list[str], list[Block]]:
+    """Whether this block (read while in the summary) opens the recommendations.
+
+    Returns (label or "", the part of the block that still belongs to the summary, the first items).
+    """
     recs = _RECOMMENDATIONS.match(block.text)
     if recs and len(recs["label"].split()) <= 10:
-        rest = clean(recs["rest"] or recs["run_on"] or "")
-        return recs["label"], Block("para", rest) if rest else None
+        return recs["label"], [], _items_after(recs)
     inside = _RECOMMENDATIONS_INSIDE.search(block.text) if block.kind != "item" else None
     if inside:
-        summary.append(block.text[: inside.start()])
-        rest = _RECOMMENDATIONS.match(block.text[inside.start() :].strip())
-        tail = clean((rest["rest"] or rest["run_on"] or "") if rest else "")
-        return "prioritized recommendations", Block("para", tail) if tail else None
+        recs = _RECOMMENDATIONS.match(block.text[inside.start() :].strip())
+        return "prioritized recommendations", [block.text[: inside.start()]], _items_after(recs)
     # The heading was lost: a list straight after the summary is the recommendations.
-    if summary and (block.kind == "item" or _STARTS_AS_LIST.match(block.text) or block.text.count(" • ") >= 2):
-        return "(no heading)", block
-    return "", None
+    if after_summary and (block.kind == "item" or _STARTS_AS_LIST.match(block.text) or block.text.count(" • ") >= 2):
+        return "(no heading)", [], [block]
+    return "", [], []
 
 
-def _cut_off(last: Block | None, rec_label: str) -> str | None:
+def _items_after(label: re.Match[str] | None) -> list[Block]:
+    """What follows a recommendations label in the same block ("PRIORITIZED RECOMMENDATIONS: Train ...")."""
+    rest = clean((label["rest"] or label["run_on"] or "") if label else "")
+    return [Block("para", rest)] if rest else []
+
+
+def _cut_off(last: Block | None) -> str | None:
+    """Why the narrative looks cut off: it ends on a heading, or mid-word or mid-sentence."""
     if last is None:
         return "the text stops right after the narrative heading"
-    if _SECTION.match(last.text) or (rec_label and _RECOMMENDATIONS.match(last.text) and len(last.text) < 120):
+    label = _RECOMMENDATIONS.match(last.text)
+    if _SECTION.match(last.text) or (label and not _items_after(label)):
         return f"the text stops at the heading {last.text[:40]!r}"
     if last.text[-1] not in _COMPLETE_END:
         return f"the text stops mid-sentence: '…{last.text[-40:]}'"
