@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from monitor import __version__
 from monitor.cli import cli
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
+from monitor.parse.guards import decode
 from snapshots.countries import UnknownCountry, country_key, display_name, resolve_country, suggest_countries
 from snapshots.models import TIERS, Narrative
 
@@ -527,3 +529,23 @@ def test_cli_missing_file_is_one_line(tmp_path: Path) -> None:
     result = _tipwatch("parse", str(tmp_path / "missing.html"))
     assert result.returncode != 0
     assert result.stderr.startswith("tipwatch: error: cannot read") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_stored_text_is_the_pages_own_words(name: str) -> None:
+    """Verbatim: every summary paragraph, item and section paragraph is the page's text with only whitespace
+    collapsed (no case folding, quote or dash normalisation: that is for matching and hashing only)."""
+    expected = json.loads((PAGES / f"{name}.expected.json").read_text())
+    data = page_file(name).read_bytes()
+    n = parse_narrative(data, expected["url"])
+    text = decode(data).text
+    if "<" in text:
+        reference = lxml.html.HTMLParser(huge_tree=True)
+        text = lxml.html.document_fromstring(text.replace("<br>", " "), parser=reference).text_content()
+    page = " ".join(text.replace("\u00ad", "").split())
+    pieces = [*n.summary.split("\n\n"), *n.recommendations, *(p for s in n.sections.values() for p in s.split("\n\n"))]
+    semicolons = n.layout in ("stategov-2017", "stategov-2018") or "semicolons" in name
+    for piece in pieces:
+        if semicolons and piece in n.recommendations:
+            piece = piece.removeprefix("and ")  # the list's own "; and" is the separator, not the item
+        assert piece in page, piece

@@ -107,6 +107,8 @@ def flatten(text: str) -> str:
 
 
 def _open_index(stack: list[str], name: str) -> int | None:
+    if name not in stack:  # a C-level scan; the loop below then stops near the top
+        return None
     for i in range(len(stack) - 1, -1, -1):
         if stack[i] == name:
             return i
