@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from monitor.cli import cli
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
 from monitor.parse.guards import decode
+from monitor.parse.html import flatten
 from snapshots.countries import UnknownCountry, country_key, display_name, resolve_country, suggest_countries
 from snapshots.models import TIERS, Narrative
 
@@ -452,6 +454,26 @@ def test_cli_json_keeps_its_contract_and_adds_truncated_and_warnings() -> None:
     assert Narrative.from_json(data).truncated
     older = {k: v for k, v in data.items() if k not in ("truncated", "warnings")}
     assert Narrative.from_json(older).truncated is False and Narrative.from_json(older).warnings == ()
+
+
+def test_cli_summary_shows_why_a_narrative_is_incomplete() -> None:
+    result = CliRunner().invoke(cli, ["parse", str(page_file("stategov-2023-haiti-cut-mid-word"))])
+    assert result.exit_code == 0, result.output
+    assert "warning: truncated: the HTML stops after" in result.output
+    assert "warning: truncated: the text stops mid-sentence" in result.output
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<font>", "<li>", "<br/>", "<img>", "a", " b "]),
+        max_size=400,
+    )
+)
+def test_flatten_keeps_every_word(parts: list[str]) -> None:
+    page = "".join(parts * 8)  # deep enough, often, to pass the cap
+    words = re.compile(r"<[^<>]*>")
+    assert words.sub("", flatten(page)) == words.sub("", page)
 
 
 def test_cli_summary() -> None:

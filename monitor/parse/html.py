@@ -70,8 +70,8 @@ DEPTH_CAP = 1000  # well under libxml2's 2048 with huge_tree; blocks may go a li
 _BLOCK_MARGIN = 64
 
 
-def flatten(text: str) -> str:
-    """Drop the start and end tags that nest deeper than DEPTH_CAP, keeping all text. One pass, linear.
+def flatten(text: str, cap: int = DEPTH_CAP) -> str:
+    """Drop the start and end tags that nest deeper than `cap`, keeping all text. One pass, linear.
 
     Paragraph-level tags (p, li, headings) stay up to a small margin past the cap so that the narrative
     keeps its paragraphs; an element that cannot nest in itself (p, li, td) closes its open twin, as a
@@ -94,7 +94,7 @@ def flatten(text: str) -> str:
         else:
             if name in _SELF_CLOSING and stack and stack[-1] == name:
                 stack.pop()
-            limit = DEPTH_CAP + _BLOCK_MARGIN if name in _BLOCKS else DEPTH_CAP
+            limit = cap + _BLOCK_MARGIN if name in _BLOCKS else cap
             if len(stack) >= limit:
                 keep = False
             else:
