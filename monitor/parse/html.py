@@ -246,6 +246,9 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
         elif tag and not is_chrome(child):
             flush()
             if tag in _BLOCKS:
+                if not child.text and not len(child):  # empty (a flood of empty <li> costs nothing)
+                    run.append(child.tail or "")
+                    continue
                 block = _block(child, "heading" if tag in _HEADINGS else "item" if tag == "li" else "para")
                 if block:
                     out.append(block._replace(in_table=True) if cells else block)

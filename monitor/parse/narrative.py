@@ -277,7 +277,7 @@ def split_recommendations(blocks: list[Block], *, semicolons: bool) -> tuple[tup
     # One paragraph holding several sentences that each open with an imperative is a list that lost its
     # markup; in a paragraph per item, a second sentence belongs to its item.
     spaced = style == "paragraphs" and len(items) == 1
-    split = [part for item in items for part in _split_run_together(item, spaced=spaced)]
+    split = [part for item in items if item and not item.isspace() for part in _split_run_together(item, spaced=spaced)]
     cleaned = tuple(t for t in (_LEADING_MARK.sub("", clean(i)) for i in split) if t)
     return cleaned, style
 
