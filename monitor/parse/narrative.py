@@ -57,6 +57,7 @@ _IMPERATIVES = (
 )
 # fmt: on
 _RUN_TOGETHER = re.compile(rf"(?<=[a-z0-9)”\"’'][.!?])(?P<space>\s*)(?=(?:{'|'.join(_IMPERATIVES)})\b)")
+_IMPERATIVE_START = re.compile(rf"(?:{'|'.join(_IMPERATIVES)})\s")
 _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "no.", "u.s.", "etc.", "st.", "art.", "vs.", "approx."})
 # Where a narrative ends: sentence punctuation, a closing quote or bracket. A letter or a comma there means
 # the text was cut off mid-word or mid-sentence.
@@ -192,7 +193,8 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
             target = sections.setdefault(re.sub(r"\s+", "_", section[1].lower()), [])
             continue
         if target is summary and not rec_label:
-            label, summary_part, items = _recommendations_start(block, bool(summary))
+            following = blocks[at + 1] if at + 1 < len(blocks) else None
+            label, summary_part, items = _recommendations_start(block, following, bool(summary))
             if label:
                 rec_label, target = label, None
                 summary.extend(summary_part)
@@ -214,7 +216,9 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
     )
 
 
-def _recommendations_start(block: Block, after_summary: bool) -> tuple[str, list[str], list[Block]]:
+def _recommendations_start(
+    block: Block, following: Block | None, after_summary: bool
+) -> tuple[str, list[str], list[Block]]:
     """Whether this block (read while in the summary) opens the recommendations.
 
     Returns (label or "", the part of the block that still belongs to the summary, the first items).
@@ -226,8 +230,14 @@ def _recommendations_start(block: Block, after_summary: bool) -> tuple[str, list
     if inside:
         recs = _RECOMMENDATIONS.match(block.text[inside.start() :].strip())
         return "prioritized recommendations", [block.text[: inside.start()]], _items_after(recs)
-    # The heading was lost: a list straight after the summary is the recommendations.
-    if after_summary and (block.kind == "item" or _STARTS_AS_LIST.match(block.text) or block.text.count(" • ") >= 2):
+    # The heading was lost: a list straight after the summary is the recommendations, and so are two
+    # paragraphs in a row that open with an imperative ("Amend ...", "Train ..."), which no summary does.
+    if after_summary and (
+        block.kind == "item"
+        or _STARTS_AS_LIST.match(block.text)
+        or block.text.count(" • ") >= 2
+        or (_IMPERATIVE_START.match(block.text) and following and _IMPERATIVE_START.match(following.text))
+    ):
         return "(no heading)", [], [block]
     return "", [], []
 
