@@ -127,6 +127,8 @@ def test_parse_is_deterministic_and_round_trips_through_json() -> None:
         ("<h3>Japan (Tier 2)</h3>", "Japan", "Tier 2"),
         ("<h2>HAITI (Tier 2 Watch List)</h2>", "HAITI", "Tier 2 Watch List"),
         ("<h2>haiti (tier 2 watch list)</h2>", "haiti", "Tier 2 Watch List"),
+        ("<p><b>HAITI (TIER 2 WATCH LIST)</b></p>", "HAITI", "Tier 2 Watch List"),
+        ("<h2>HAITI (Special Case)</h2>", "HAITI", "Special Case"),
         ("<p><b>BELARUS: Tier 3</b></p>", "BELARUS", "Tier 3"),
         ("<h2>LIBYA (Special Case)</h2>", "LIBYA", "Special Case"),
         ("<h2>YEMEN (SPECIAL CASE)</h2>", "YEMEN", "Special Case"),
