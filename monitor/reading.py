@@ -48,7 +48,9 @@ def _parse(data: bytes, url: str) -> Narrative:
     # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
     from monitor.parse import parse_narrative
 
-    return parse_narrative(data, url)
+    # A page cut before </body> in a sweep is a broken transfer more often than a short page: refuse it
+    # ("truncated") so that the next sweep fetches it again, rather than storing half a narrative.
+    return parse_narrative(data, url, refuse_cut_html=True)
 
 
 def read_pages(

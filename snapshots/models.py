@@ -63,10 +63,13 @@ class Narrative:
     layout: str = ""  # which layout family read it, e.g. "stategov-2022", "gvnet", "plaintext"
     parser_version: str = ""
     heading: str = ""  # the heading line exactly as found, e.g. "JAPAN (Tier 2)"
+    truncated: bool = False  # the text or page stops before its end: what is missing is unknown, not removed
+    warnings: tuple[str, ...] = ()  # what the parser noticed but could still read (one line each)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["recommendations"] = list(self.recommendations)
+        data["warnings"] = list(self.warnings)
         return data
 
     def to_blob(self) -> bytes:
@@ -92,6 +95,8 @@ class Narrative:
             layout=data.get("layout", ""),
             parser_version=data.get("parser_version", ""),
             heading=data.get("heading", ""),
+            truncated=bool(data.get("truncated", False)),
+            warnings=tuple(data.get("warnings", ())),
         )
 
 

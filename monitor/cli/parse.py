@@ -64,6 +64,8 @@ def _print_summary(n: Narrative, console: Console) -> None:
     title = Text(f"{display_name(n.country)} — {n.tier} — {edition}", style="bold")
     console.print(title)
     console.print(Text(f'heading "{n.heading}", key {n.country_key}, layout {n.layout}, parser {n.parser_version}'))
+    for warning in n.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
     excerpt = n.summary if len(n.summary) <= _SUMMARY_EXCERPT else n.summary[:_SUMMARY_EXCERPT].rstrip() + " …"
     console.print(Text("\nSummary", style="bold"))
     console.print(Text(excerpt.replace("\n\n", " ¶ ")))

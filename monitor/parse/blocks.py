@@ -17,6 +17,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")  # soft hyphen, zero
 class Block(NamedTuple):
     kind: BlockKind  # heading: h1-h6; strong: a paragraph entirely in bold; item: a list item; para: the rest
     text: str
+    in_table: bool = False  # read inside a table cell: never taken for the narrative heading
 
 
 def clean(text: str) -> str:
@@ -32,3 +33,20 @@ def text_blocks(text: str) -> list[Block]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
     return [Block("para", c) for c in map(clean, chunks) if c]
+
+
+# Site furniture even when it is not made of links: bracketed link rows ("[ Home ] [ Ratings ]", gvnet's
+# "[ Human Trafficking, Country-by-Country ]" banner), copyright lines, "Country Ratings | Home" rows,
+# "Back to top", and breadcrumbs ("Home > Reports > Japan").
+_FURNITURE = re.compile(
+    r"^(?:\[.*\]|©.*|copyright\b.*"
+    r"|(?:back|return|go)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page"
+    r"|[^|]{1,40}(?:\s\|\s[^|]{1,40})+"
+    r"|[^>»›]{1,40}(?:\s[>»›]\s[^>»›]{1,60})+)[.!]?$",
+    re.IGNORECASE,
+)
+_MAX_FURNITURE_CHARS = 300
+
+
+def without_furniture(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if len(b.text) > _MAX_FURNITURE_CHARS or not _FURNITURE.match(b.text)]

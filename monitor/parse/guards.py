@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from typing import NamedTuple
 
 from monitor.errors import ParseError
 from monitor.parse.blocks import clean
@@ -27,7 +28,8 @@ _AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _MAX_GARBAGE_SHARE = 0.05
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_TITLE_START = re.compile(r"<title[^<>]{0,200}>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 # Titles of block and challenge pages that servers and CDNs send with status 200.
 _BLOCKED_TITLE = re.compile(
@@ -56,8 +58,24 @@ _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctyp
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|p|div|h[1-6]|br|table|span|a\s)[\s>/]", re.IGNORECASE)
 
 
-def decode(data: bytes) -> str:
-    """Bytes -> text: BOM, then the declared charset, then UTF-8, then windows-1252 (see _candidates).
+class Decoded(NamedTuple):
+    text: str
+    warning: str | None  # set when some bytes could not be decoded and were replaced
+
+
+def decode(data: bytes, charset: str | None = None) -> Decoded:
+    """Bytes -> text, consulting in this order:
+
+    1. a byte order mark (it wins over any label, as in browsers);
+    2. `charset`, the HTTP Content-Type charset, when the caller has one;
+    3. the page's own label: the XML declaration, then <meta charset> / http-equiv in the first 4 KB;
+    4. UTF-8; 5. windows-1252.
+
+    A label is tried strictly first. A windows-1252 (or latin-1, ascii) label does not end the search,
+    and neither does a UTF-8 page with a few bad bytes: such a page is read as UTF-8 with the bad bytes
+    replaced (U+FFFD and a warning) when its valid multi-byte characters outnumber the bad bytes, so that
+    one stray byte in a comment cannot turn "CÔTE D'IVOIRE" into mojibake. Real windows-1252 text with
+    accents is almost never valid UTF-8, so it still reads as windows-1252.
 
     Raises ParseError("empty" | "not_narrative" for PDF | "bad_encoding").
     """
@@ -67,30 +85,42 @@ def decode(data: bytes) -> str:
         raise ParseError("this is a PDF document, not a narrative page", kind="not_narrative")
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(codec, errors="replace"))
-    for codec in _candidates(data):
+            return _replaced(data, codec)
+    labelled = _codec(charset) or _codec(_declared(data))
+    if labelled and labelled not in _AS_CP1252 and labelled != "utf-8":
         try:
-            return _checked(data.decode(codec))
+            return Decoded(_checked(data.decode(labelled)), None)
         except UnicodeDecodeError:
-            continue
-    # Neither decodes cleanly: keep the reading that loses fewer characters.
-    text = min((data.decode(c, errors="replace") for c in ("utf-8", "cp1252")), key=lambda t: t.count("\ufffd"))
-    return _checked(text)
+            pass
+    try:
+        return Decoded(_checked(data.decode("utf-8")), None)
+    except UnicodeDecodeError:
+        pass
+    as_utf8 = data.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = len(as_utf8) - len(as_utf8.encode("ascii", errors="ignore")) - bad
+    if multibyte > bad:
+        return Decoded(_checked(as_utf8), f"{bad} undecodable byte(s) replaced; the page was read as UTF-8")
+    return Decoded(_checked(data.decode("cp1252", errors="replace")), None)
 
 
-def _candidates(data: bytes) -> list[str]:
-    """Codecs to try in order. A windows-1252 label goes after UTF-8: old mirrors keep the label while serving
-    UTF-8, and real windows-1252 text with accents or curly quotes is practically never valid UTF-8."""
+def _replaced(data: bytes, codec: str) -> Decoded:
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    return Decoded(_checked(text), f"{bad} undecodable byte(s) replaced" if bad else None)
+
+
+def _declared(data: bytes) -> str | None:
     declared = _XML_ENCODING.search(data[:200]) or _META_CHARSET.search(data[:4096])
-    first: list[str] = []
-    if declared:
-        try:
-            name = codecs.lookup(declared[1].decode("ascii")).name
-        except (LookupError, UnicodeDecodeError):
-            name = ""  # an unknown label: fall back as if none were given
-        if name and name not in _AS_CP1252:
-            first.append(name)
-    return [*dict.fromkeys([*first, "utf-8", "cp1252"])]
+    return declared[1].decode("ascii", errors="replace") if declared else None
+
+
+def _codec(label: str | None) -> str | None:
+    """The Python codec name of a charset label; None for no label or one Python does not know."""
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name if label else None
+    except LookupError:
+        return None
 
 
 def _checked(text: str) -> str:
@@ -108,12 +138,21 @@ def _checked(text: str) -> str:
 
 
 def page_title(text: str) -> str:
-    m = _TITLE.search(text, 0, 65536)
-    return clean(_TAGS.sub(" ", m[1])) if m else ""
+    """The <title> text. Two bounded searches: a page full of unclosed "<title" must not cost n squared."""
+    m = _TITLE_START.search(text, 0, 65536)
+    if not m:
+        return ""
+    end = _TITLE_END.search(text, m.end(), m.end() + 4096)
+    return clean(_TAGS.sub(" ", text[m.end() : end.start()])) if end else ""
 
 
-def refuse_non_pages(text: str) -> None:
-    """JSON, block and challenge pages, cut-off HTML: refuse before parsing."""
+def refuse_non_pages(text: str) -> str | None:
+    """Refuse JSON, block and challenge pages before parsing. Returns a warning when the HTML is cut off.
+
+    A page cut before </body> is not refused here: when its narrative heading survived, the narrative is
+    read and flagged truncated (what is missing is unknown, not removed); when it did not, the caller
+    refuses it as "truncated".
+    """
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
@@ -133,10 +172,8 @@ def refuse_non_pages(text: str) -> None:
     if _HTML_START.match(text[:4096]):
         tail = text[-65536:]
         if not any(end in tail for end in ("</html", "</body", "</HTML", "</BODY")) and not _END_TAG.search(tail):
-            raise ParseError(
-                f"truncated: the HTML stops after {len(text)} characters without </body> or </html>",
-                kind="truncated",
-            )
+            return f"truncated: the HTML stops after {len(text)} characters without </body> or </html>"
+    return None
 
 
 def looks_like_html(text: str) -> bool:

@@ -1,8 +1,8 @@
 """Mirror sites that republish narratives: gvnet.com, ecoi.net, and any other HTML page.
 
 gvnet pages are old hand-made HTML: a bracketed banner and link rows around loose paragraphs, the heading
-followed by "Extracted in part from the U.S. State Dept {year} TIP Report". ecoi.net prints the report title
-("2023 Trafficking in Persons Report: Japan") as the page's h1, then the narrative text.
+followed by "Extracted in part from the U.S. State Dept {year} TIP Report" (or "Extracted from ..."). ecoi.net
+prints the report title ("2023 Trafficking in Persons Report: Japan") as the page's h1, then the narrative text.
 """
 
 from __future__ import annotations
@@ -10,19 +10,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from monitor.parse.blocks import Block
 from monitor.parse.html import element_texts, html_blocks, load
 from monitor.parse.page import Page
 
-# Bracketed link rows ("[ Home ] [ Ratings ]", the "[ Human Trafficking, Country-by-Country ]" banner) and
-# copyright lines are site furniture even when they are not links.
-_FURNITURE = re.compile(r"^(?:\[.*\]|©.*|copyright\b.*)$", re.IGNORECASE)
+_GVNET_BANNER = re.compile(r"extracted\s+(?:in\s+part\s+)?from\s+the\s+u\.s\.")
 
 
 def family_of(text: str, url: str | None) -> str:
     host = urlsplit(url or "").hostname or ""
     head = text[:100000].lower()
-    if host.endswith("gvnet.com") or "country-by-country" in head or "extracted in part from the u.s." in head:
+    if host.endswith("gvnet.com") or "country-by-country" in head or _GVNET_BANNER.search(head):
         return "gvnet"
     if host.endswith("ecoi.net") or "ecoi.net" in head:
         return "ecoi"
@@ -35,9 +32,5 @@ def read(text: str, url: str | None) -> Page:
     if doc is None:
         return Page(family, [], [])
     regions = doc.xpath("//main") or doc.xpath("//body") or [doc]
-    blocks = without_furniture([b for region in regions for b in html_blocks(region)])
+    blocks = [b for region in regions for b in html_blocks(region)]
     return Page(family, blocks, element_texts(doc, "//title | //h1"))
-
-
-def without_furniture(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if not _FURNITURE.match(b.text)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from monitor.parse.blocks import text_blocks
-from monitor.parse.mirrors import without_furniture
+from monitor.parse.narrative import match_heading
 from monitor.parse.page import Page
 
 _TITLE_LINES = 3
@@ -11,6 +11,17 @@ _MAX_TITLE_CHARS = 200
 
 
 def read(text: str, url: str | None) -> Page:
-    blocks = without_furniture(text_blocks(text))
-    titles = [b.text for b in blocks[:_TITLE_LINES] if len(b.text) <= _MAX_TITLE_CHARS]
-    return Page("plaintext", blocks, titles)
+    blocks = text_blocks(text)
+    return Page("plaintext", blocks, _titles(blocks))
+
+
+def _titles(blocks: list) -> list[str]:
+    """Short lines at the top, up to the narrative heading (with a mirror's header line): never the summary,
+    whose mentions of other reports' years would pass for the edition."""
+    titles = []
+    for block in blocks[:_TITLE_LINES]:
+        if len(block.text) <= _MAX_TITLE_CHARS:
+            titles.append(block.text)
+        if match_heading(block.text):
+            break
+    return titles

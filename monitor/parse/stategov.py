@@ -19,7 +19,8 @@ from monitor.parse.page import Page
 
 _ENTRY_CONTENT = "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"
 _FALLBACK_REGIONS = ("//main", "//*[@id='main-content']", "//body")
-_REGION_TAG = re.compile(r"<(?:div|section|article)\b[^>]*$", re.IGNORECASE)
+_REGION_TAG = re.compile(r"<(?:div|section|article)\b", re.IGNORECASE)
+_MAX_TAG_CHARS = 2000
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -57,11 +58,20 @@ def _read_regions(html: str, titles: list[str]) -> Page | None:
 
 
 def _entry_content_slice(text: str) -> str | None:
-    """From the first element whose class is entry-content up to </main> (stylesheets also say entry-content)."""
+    """From the first element whose class is entry-content up to </main> (stylesheets also say entry-content).
+
+    Each occurrence of the word is checked within a bounded window back to its "<", so a page with the word
+    written thousands of times costs one pass, not one rescan per occurrence (issue #14).
+    """
     at = text.find("entry-content")
     while at != -1:
-        tag_start = text.rfind("<", 0, at)
-        if tag_start != -1 and _REGION_TAG.match(text, tag_start, at) and "class" in text[tag_start:at]:
+        tag_start = text.rfind("<", max(0, at - _MAX_TAG_CHARS), at)
+        if (
+            tag_start != -1
+            and _REGION_TAG.match(text, tag_start, tag_start + 12)
+            and text.find(">", tag_start, at) == -1
+            and "class" in text[tag_start:at]
+        ):
             end = text.find("</main>", at)
             return text[tag_start : end if end != -1 else len(text)]
         at = text.find("entry-content", at + 1)
