@@ -1,0 +1,146 @@
+"""Pair two lists of recommendation keys one-to-one and label each pair. Pure: strings in, indices out.
+
+Order of work, cheapest first:
+1. identical keys pair first ("kept");
+2. the remaining pairs are scored with rapidfuzz token_set_ratio (ties broken by plain ratio) and taken
+   greedily, best first, down to POSSIBLY_CUTOFF.
+
+Scoring every pair costs old x new; that is exact and cheap for real lists (7-15 items), so it is kept up
+to EXHAUSTIVE_PAIRS. Past that, each unmatched new item is scored only against its best candidates from an
+inverted index of word stems (weighted by rarity), at most CANDIDATES_PER_ITEM of them, and never more
+than MAX_PAIRS_SCORED pairs in all: time and memory grow linearly with the lists.
+
+Judgement: a score in the "possibly reworded" band is not enough on its own. Short items in this domain
+share much of their wording ("Establish a ... for ... victims"), so a pair below REWORDED_CUTOFF must also
+share content words (CONTENT_WORDS_SHARED stems outside GENERIC_WORDS); otherwise the items are new and
+dropped. A "possibly reworded" item starts its count of editions carried afresh (`carried_after`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, utils
+
+# token_set_ratio, 0-100. At or above REWORDED the two items are the same recommendation reworded; between
+# POSSIBLY and REWORDED a person should look. Checked on tests/fixtures/recommendations/labelled.json
+# (rewordings written like the report's score 78-100; unrelated items of the same domain 42-64).
+REWORDED_CUTOFF = 72.0
+POSSIBLY_CUTOFF = 55.0
+
+EXHAUSTIVE_PAIRS = 10_000  # old x new up to this is scored in full (exact; real lists are ~200 pairs)
+CANDIDATES_PER_ITEM = 24  # past it: old items scored per new item, the best by shared rare stems
+MAX_PAIRS_SCORED = 200_000  # and never more than this in all, however long the lists
+STEM = 5  # letters of a word kept as its index stem ("inspection" and "inspections" meet)
+COMMON_STEM_SHARE = 0.05  # a stem in more than this share of old items (and > 50 of them) is not looked up
+
+CONTENT_WORDS_SHARED = 2
+# Words every recommendation may hold whatever it is about: sharing them says nothing about the topic.
+_GENERIC = """a an the and or of for to in on at by with from into as its their them those these this that such other
+    more all any each including include particularly especially through within among across who which while
+    so be is are was were not no than increase increased strengthen expand improve ensure implement establish
+    provide fund train enact adopt develop continue take make use trafficking traffickers trafficker victims
+    victim anti law laws government efforts effort national human persons"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
+
+KEPT, REWORDED, POSSIBLY_REWORDED, NEW, DROPPED = "kept", "reworded", "possibly_reworded", "new", "dropped"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One result: a pair (`old` and `new` indices), a new item (`old` None) or a dropped one (`new` None)."""
+
+    label: str  # kept | reworded | possibly_reworded | new | dropped
+    old: int | None
+    new: int | None
+    score: float | None
+
+
+def match(old: Sequence[str], new: Sequence[str]) -> list[Match]:
+    """Label every key of both lists: the new items in their order, then the dropped ones in theirs."""
+    pairs: dict[int, tuple[int, float]] = {}  # new index -> (old index, score)
+    free_old = _pair_identical(old, new, pairs)
+    unmatched = [j for j in range(len(new)) if j not in pairs]
+    if unmatched and free_old:
+        old_p = [utils.default_process(k) for k in old]
+        new_p = [utils.default_process(k) for k in new]
+        scored = []
+        for j, candidates in _candidates(old_p, new_p, unmatched, sorted(free_old)):
+            for i in candidates:
+                score = fuzz.token_set_ratio(old_p[i], new_p[j], score_cutoff=POSSIBLY_CUTOFF)
+                if score and (score >= REWORDED_CUTOFF or _share_content(old_p[i], new_p[j])):
+                    scored.append((score, fuzz.ratio(old[i], new[j]), j, i))
+        for score, _, j, i in sorted(scored, reverse=True):
+            if j not in pairs and i in free_old:
+                pairs[j] = (i, round(score, 1))
+                free_old.discard(i)
+    out = []
+    for j in range(len(new)):
+        if j not in pairs:
+            out.append(Match(NEW, None, j, None))
+            continue
+        i, score = pairs[j]
+        label = KEPT if old[i] == new[j] else REWORDED if score >= REWORDED_CUTOFF else POSSIBLY_REWORDED
+        out.append(Match(label, i, j, score))
+    out.extend(Match(DROPPED, i, None, None) for i in sorted(free_old))
+    return out
+
+
+def carried_after(label: str, previous: int) -> int:
+    """Consecutive editions an item has been carried, given its label now and the old item's count: a
+    possibly reworded item is not counted as carried (a person has not confirmed it is the same one)."""
+    return previous + 1 if label in (KEPT, REWORDED) else 1
+
+
+def _pair_identical(old: Sequence[str], new: Sequence[str], pairs: dict[int, tuple[int, float]]) -> set[int]:
+    """Pair identical keys, first free old item first; returns the old indices left free."""
+    by_key: dict[str, list[int]] = {}
+    for i, key in enumerate(old):
+        by_key.setdefault(key, []).append(i)
+    for j, key in enumerate(new):
+        waiting = by_key.get(key)
+        if waiting:
+            pairs[j] = (waiting.pop(0), 100.0)
+    return {i for waiting in by_key.values() for i in waiting}
+
+
+def _candidates(
+    old_p: Sequence[str], new_p: Sequence[str], unmatched: list[int], free_old: list[int]
+) -> list[tuple[int, list[int]]]:
+    """For each unmatched new item, the free old items to score it against."""
+    if len(unmatched) * len(free_old) <= EXHAUSTIVE_PAIRS:
+        return [(j, free_old) for j in unmatched]
+    per_item = max(1, min(CANDIDATES_PER_ITEM, MAX_PAIRS_SCORED // len(unmatched)))
+    index: dict[str, list[int]] = {}
+    for i in free_old:
+        for stem in _stems(old_p[i]):
+            index.setdefault(stem, []).append(i)
+    common = max(50, COMMON_STEM_SHARE * len(free_old))
+    weight = {stem: math.log(len(free_old) / len(ids)) + 1.0 for stem, ids in index.items()}
+    out = []
+    for j in unmatched:
+        stems = [s for s in _stems(new_p[j]) if s in index]
+        looked_up = [s for s in stems if len(index[s]) <= common] or sorted(stems, key=lambda s: len(index[s]))[:1]
+        votes: dict[int, float] = {}
+        for stem in looked_up:
+            for i in index[stem]:
+                votes[i] = votes.get(i, 0.0) + weight[stem]
+        out.append((j, heapq.nlargest(per_item, votes, key=votes.__getitem__)))
+    return out
+
+
+def _stems(processed: str) -> set[str]:
+    return {word[:STEM] for word in processed.split() if len(word) > 2}
+
+
+def _content_stems(processed: str) -> set[str]:
+    return {word[:STEM] for word in processed.split() if len(word) > 2 and word not in GENERIC_WORDS}
+
+
+def _share_content(old_p: str, new_p: str) -> bool:
+    """Whether two items below REWORDED_CUTOFF share enough content words to be worth a person's look."""
+    old_c, new_c = _content_stems(old_p), _content_stems(new_p)
+    return len(old_c & new_c) >= min(CONTENT_WORDS_SHARED, len(old_c), len(new_c))
