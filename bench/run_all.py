@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("bench_parse", "bench_compare", "bench_sweep", "bench_urlwatch", "bench_web")  # the rest follow by name
+# The rest follow by name.
+ORDER = ("bench_parse", "bench_compare", "bench_matching", "bench_sweep", "bench_urlwatch", "bench_web")
 
 
 def scripts(only: list[str], skip: list[str], soak: bool) -> list[Path]:

@@ -7,8 +7,10 @@ Order of work, cheapest first:
 
 Scoring every pair costs old x new; that is exact and cheap for real lists (7-15 items), so it is kept up
 to EXHAUSTIVE_PAIRS. Past that, each unmatched new item is scored only against its best candidates from an
-inverted index of word stems (weighted by rarity), at most CANDIDATES_PER_ITEM of them, and never more
-than MAX_PAIRS_SCORED pairs in all: time and memory grow linearly with the lists.
+inverted index of word stems (weighted by rarity; rarest first, common ones skipped, at most
+POSTINGS_PER_ITEM entries read), at most CANDIDATES_PER_ITEM of them, and never more than MAX_PAIRS_SCORED
+pairs in all: time and memory grow linearly with the lists. Pruning finds a rewording through the rarer
+words it shares with its original; items told apart by common words only may be missed (then new + dropped).
 
 Judgement: a score in the "possibly reworded" band is not enough on its own. Short items in this domain
 share much of their wording ("Establish a ... for ... victims"), so a pair below REWORDED_CUTOFF must also
@@ -18,12 +20,11 @@ dropped. A "possibly reworded" item starts its count of editions carried afresh 
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 # token_set_ratio, 0-100. At or above REWORDED the two items are the same recommendation reworded; between
 # POSSIBLY and REWORDED a person should look. Checked on tests/fixtures/recommendations/labelled.json
@@ -32,10 +33,11 @@ REWORDED_CUTOFF = 72.0
 POSSIBLY_CUTOFF = 55.0
 
 EXHAUSTIVE_PAIRS = 10_000  # old x new up to this is scored in full (exact; real lists are ~200 pairs)
-CANDIDATES_PER_ITEM = 24  # past it: old items scored per new item, the best by shared rare stems
+CANDIDATES_PER_ITEM = 12  # past it: old items scored per new item, the best by shared rare stems
 MAX_PAIRS_SCORED = 200_000  # and never more than this in all, however long the lists
 STEM = 5  # letters of a word kept as its index stem ("inspection" and "inspections" meet)
-COMMON_STEM_SHARE = 0.05  # a stem in more than this share of old items (and > 50 of them) is not looked up
+POSTINGS_PER_ITEM = 512  # index entries read per new item, its rarest stems first
+COMMON_STEM = 64  # a stem in more old items than this says little: not read (unless the item has no other)
 
 CONTENT_WORDS_SHARED = 2
 # Words every recommendation may hold whatever it is about: sharing them says nothing about the topic.
@@ -65,14 +67,7 @@ def match(old: Sequence[str], new: Sequence[str]) -> list[Match]:
     free_old = _pair_identical(old, new, pairs)
     unmatched = [j for j in range(len(new)) if j not in pairs]
     if unmatched and free_old:
-        old_p = [utils.default_process(k) for k in old]
-        new_p = [utils.default_process(k) for k in new]
-        scored = []
-        for j, candidates in _candidates(old_p, new_p, unmatched, sorted(free_old)):
-            for i in candidates:
-                score = fuzz.token_set_ratio(old_p[i], new_p[j], score_cutoff=POSSIBLY_CUTOFF)
-                if score and (score >= REWORDED_CUTOFF or _share_content(old_p[i], new_p[j])):
-                    scored.append((score, fuzz.ratio(old[i], new[j]), j, i))
+        scored = _scored_pairs(old, new, unmatched, sorted(free_old))
         for score, _, j, i in sorted(scored, reverse=True):
             if j not in pairs and i in free_old:
                 pairs[j] = (i, round(score, 1))
@@ -95,6 +90,27 @@ def carried_after(label: str, previous: int) -> int:
     return previous + 1 if label in (KEPT, REWORDED) else 1
 
 
+def _scored_pairs(
+    old: Sequence[str], new: Sequence[str], unmatched: list[int], free_old: list[int]
+) -> list[tuple[float, float, int, int]]:
+    """(score, plain ratio, new index, old index) of the candidate pairs worth pairing."""
+    old_p = [utils.default_process(k) for k in old]
+    new_p = [utils.default_process(k) for k in new]
+    old_c = [_content_stems(p) for p in old_p]
+    new_c = [_content_stems(p) for p in new_p]
+    scored = []
+    for j, candidates in _candidates(old_c, new_c, unmatched, free_old):
+        choices = [old_p[i] for i in candidates]
+        found = process.extract(
+            new_p[j], choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=POSSIBLY_CUTOFF, limit=None
+        )
+        for _, score, k in found:
+            i = candidates[k]
+            if score >= REWORDED_CUTOFF or _share_content(old_c[i], new_c[j]):
+                scored.append((score, fuzz.ratio(old[i], new[j]), j, i))
+    return scored
+
+
 def _pair_identical(old: Sequence[str], new: Sequence[str], pairs: dict[int, tuple[int, float]]) -> set[int]:
     """Pair identical keys, first free old item first; returns the old indices left free."""
     by_key: dict[str, list[int]] = {}
@@ -108,39 +124,37 @@ def _pair_identical(old: Sequence[str], new: Sequence[str], pairs: dict[int, tup
 
 
 def _candidates(
-    old_p: Sequence[str], new_p: Sequence[str], unmatched: list[int], free_old: list[int]
+    old_c: Sequence[set[str]], new_c: Sequence[set[str]], unmatched: list[int], free_old: list[int]
 ) -> list[tuple[int, list[int]]]:
-    """For each unmatched new item, the free old items to score it against."""
+    """For each unmatched new item, the free old items to score it against (given the items' content stems)."""
     if len(unmatched) * len(free_old) <= EXHAUSTIVE_PAIRS:
         return [(j, free_old) for j in unmatched]
     per_item = max(1, min(CANDIDATES_PER_ITEM, MAX_PAIRS_SCORED // len(unmatched)))
     index: dict[str, list[int]] = {}
     for i in free_old:
-        for stem in _stems(old_p[i]):
+        for stem in old_c[i]:
             index.setdefault(stem, []).append(i)
-    common = max(50, COMMON_STEM_SHARE * len(free_old))
     weight = {stem: math.log(len(free_old) / len(ids)) + 1.0 for stem, ids in index.items()}
     out = []
     for j in unmatched:
-        stems = [s for s in _stems(new_p[j]) if s in index]
-        looked_up = [s for s in stems if len(index[s]) <= common] or sorted(stems, key=lambda s: len(index[s]))[:1]
+        stems = sorted((s for s in new_c[j] if s in index), key=lambda s: len(index[s]))
         votes: dict[int, float] = {}
-        for stem in looked_up:
-            for i in index[stem]:
+        budget = POSTINGS_PER_ITEM
+        for stem in stems:
+            postings = index[stem]
+            if votes and (len(postings) > budget or len(postings) > COMMON_STEM):
+                break
+            for i in postings[:budget]:
                 votes[i] = votes.get(i, 0.0) + weight[stem]
-        out.append((j, heapq.nlargest(per_item, votes, key=votes.__getitem__)))
+            budget -= len(postings)
+        out.append((j, sorted(votes, key=votes.__getitem__, reverse=True)[:per_item]))
     return out
-
-
-def _stems(processed: str) -> set[str]:
-    return {word[:STEM] for word in processed.split() if len(word) > 2}
 
 
 def _content_stems(processed: str) -> set[str]:
     return {word[:STEM] for word in processed.split() if len(word) > 2 and word not in GENERIC_WORDS}
 
 
-def _share_content(old_p: str, new_p: str) -> bool:
+def _share_content(old_stems: set[str], new_stems: set[str]) -> bool:
     """Whether two items below REWORDED_CUTOFF share enough content words to be worth a person's look."""
-    old_c, new_c = _content_stems(old_p), _content_stems(new_p)
-    return len(old_c & new_c) >= min(CONTENT_WORDS_SHARED, len(old_c), len(new_c))
+    return len(old_stems & new_stems) >= min(CONTENT_WORDS_SHARED, len(old_stems), len(new_stems))
