@@ -130,6 +130,7 @@ def _candidates(
     if len(unmatched) * len(free_old) <= EXHAUSTIVE_PAIRS:
         return [(j, free_old) for j in unmatched]
     per_item = max(1, min(CANDIDATES_PER_ITEM, MAX_PAIRS_SCORED // len(unmatched)))
+    left = MAX_PAIRS_SCORED
     index: dict[str, list[int]] = {}
     for i in free_old:
         for stem in old_c[i]:
@@ -147,7 +148,9 @@ def _candidates(
             for i in postings[:budget]:
                 votes[i] = votes.get(i, 0.0) + weight[stem]
             budget -= len(postings)
-        out.append((j, sorted(votes, key=votes.__getitem__, reverse=True)[:per_item]))
+        chosen = sorted(votes, key=votes.__getitem__, reverse=True)[: min(per_item, left)]
+        left -= len(chosen)
+        out.append((j, chosen))
     return out
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import utils
 
 from snapshots import matching
@@ -110,11 +112,32 @@ def test_long_reworded_lists_pair_each_item_with_its_own_rewording() -> None:
     assert {r.label for r in paired} <= {"reworded", "possibly_reworded"}
 
 
-def test_global_cap_holds_however_long_the_lists(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(matching, "MAX_PAIRS_SCORED", 3000)
+@pytest.mark.parametrize("cap", [3000, 500])  # below and above one candidate per item
+def test_global_cap_holds_however_long_the_lists(monkeypatch: pytest.MonkeyPatch, cap: int) -> None:
+    monkeypatch.setattr(matching, "MAX_PAIRS_SCORED", cap)
     old, new = (_content(texts) for texts in reworded_lists(1000))
     candidates = matching._candidates(old, new, list(range(1000)), list(range(1000)))
-    assert sum(len(c) for _, c in candidates) <= 3000
+    assert sum(len(c) for _, c in candidates) == cap
+
+
+ITEMS = st.lists(st.sampled_from(["Screen migrants", "Fund shelters", "Train judges", "Amend the law", ""]), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=st.lists(st.text(max_size=40) | ITEMS.map(" and ".join), max_size=8), new=st.lists(st.text(max_size=40)))
+def test_every_item_is_labelled_once_on_either_path(old: list[str], new: list[str]) -> None:
+    for exhaustive in (matching.EXHAUSTIVE_PAIRS, 0):
+        original, matching.EXHAUSTIVE_PAIRS = matching.EXHAUSTIVE_PAIRS, exhaustive
+        try:
+            results = matching.match(old, new)
+        finally:
+            matching.EXHAUSTIVE_PAIRS = original
+        assert sorted(m.new for m in results if m.new is not None) == list(range(len(new)))
+        assert sorted(m.old for m in results if m.old is not None) == list(range(len(old)))
+        assert all(
+            (m.label == "kept") == (m.old is not None and m.new is not None and old[m.old] == new[m.new])
+            for m in results
+        )
 
 
 # -- carried counts and the tracker -----------------------------------------------------------------------
