@@ -15,7 +15,8 @@ words it shares with its original; items told apart by common words only may be 
 Judgement: a score in the "possibly reworded" band is not enough on its own. Short items in this domain
 share much of their wording ("Establish a ... for ... victims"), so a pair below REWORDED_CUTOFF must also
 share content words (CONTENT_WORDS_SHARED stems outside GENERIC_WORDS); otherwise the items are new and
-dropped. A "possibly reworded" item starts its count of editions carried afresh (`carried_after`).
+dropped. A pair whose items both name people, places or programmes, but not the same ones, is at most
+possibly reworded. A "possibly reworded" item starts its count of editions carried afresh (`carried_after`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,12 @@ def match(old: Sequence[str], new: Sequence[str]) -> list[Match]:
             out.append(Match(NEW, None, j, None))
             continue
         i, score = pairs[j]
-        label = KEPT if old[i] == new[j] else REWORDED if score >= REWORDED_CUTOFF else POSSIBLY_REWORDED
+        if old[i] == new[j]:
+            label = KEPT
+        elif score >= REWORDED_CUTOFF and not _name_other_things(old[i], new[j]):
+            label = REWORDED
+        else:
+            label = POSSIBLY_REWORDED
         out.append(Match(label, i, j, score))
     out.extend(Match(DROPPED, i, None, None) for i in sorted(free_old))
     return out
@@ -161,3 +167,16 @@ def _content_stems(processed: str) -> set[str]:
 def _share_content(old_stems: set[str], new_stems: set[str]) -> bool:
     """Whether two items below REWORDED_CUTOFF share enough content words to be worth a person's look."""
     return len(old_stems & new_stems) >= min(CONTENT_WORDS_SHARED, len(old_stems), len(new_stems))
+
+
+def _names(key: str) -> set[str]:
+    """Stems of the capitalized words after the first (peoples, places, programmes: "North Korean", "TITP")."""
+    words = (word.strip(".,;:()\"'") for word in key.split()[1:])
+    return {word[:STEM].lower() for word in words if word[:1].isupper()}
+
+
+def _name_other_things(old: str, new: str) -> bool:
+    """Whether both items name something and not the same thing: "Screen North Korean workers" and "Screen
+    Cuban workers" score high on their shared wording but are two recommendations; a person should look."""
+    old_names, new_names = _names(old), _names(new)
+    return bool(old_names and new_names and not old_names & new_names)

@@ -51,10 +51,20 @@ def test_unrelated_items_that_only_share_boilerplate_are_new_and_dropped() -> No
     assert sorted(r[0] for r in changed_now) == ["dropped", "new"]
 
 
-@pytest.mark.parametrize("case", LABELLED, ids=lambda c: c["id"])
-def test_labelled_pairs_get_the_specialists_labels(case: dict[str, Any]) -> None:
+def _labelled_params() -> list[Any]:
+    return [
+        pytest.param(c, id=c["id"], marks=[pytest.mark.xfail(reason=c["known_miss"], strict=True)])
+        if "known_miss" in c
+        else pytest.param(c, id=c["id"])
+        for c in LABELLED
+    ]
+
+
+@pytest.mark.parametrize("case", _labelled_params())
+def test_labelled_pairs_get_an_outcome_a_specialist_accepts(case: dict[str, Any]) -> None:
     labels = sorted(r.label for r in match_recommendations(case["old"], case["new"], fold=True))
-    assert labels == case["expect"]
+    accepted = [case["expect"], *[sorted(also) for also in case.get("also", [])]]
+    assert labels in accepted
     if case["kind"] in ("merged", "split"):
         assert "kept" not in labels
 
