@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 # token_set_ratio, 0-100. At or above REWORDED the two items are the same recommendation reworded; between
-# POSSIBLY and REWORDED a person should look. Checked on tests/fixtures/recommendations/labelled.json
-# (rewordings written like the report's score 78-100; unrelated items of the same domain 42-64).
+# POSSIBLY and REWORDED a person should look. Checked on tests/fixtures/recommendations/labelled.json:
+# rewordings written like the report's score 73-100 (loose ones 61-67, "possibly"); unrelated items of the
+# same domain 42-64, which the content-word check below keeps out of "possibly reworded".
 REWORDED_CUTOFF = 72.0
 POSSIBLY_CUTOFF = 55.0
 
 EXHAUSTIVE_PAIRS = 10_000  # old x new up to this is scored in full (exact; real lists are ~200 pairs)
-CANDIDATES_PER_ITEM = 12  # past it: old items scored per new item, the best by shared rare stems
+CANDIDATES_PER_ITEM = 12  # past that: old items scored per new item, the best by shared rare stems
 MAX_PAIRS_SCORED = 200_000  # and never more than this in all, however long the lists
 STEM = 5  # letters of a word kept as its index stem ("inspection" and "inspections" meet)
 POSTINGS_PER_ITEM = 512  # index entries read per new item, its rarest stems first
