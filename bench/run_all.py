@@ -19,14 +19,16 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+# The rest follow by name.
 ORDER = (
     "bench_parse",
     "bench_parse_scaling",
     "bench_compare",
+    "bench_matching",
     "bench_sweep",
     "bench_urlwatch",
     "bench_web",
-)  # the rest follow by name
+)
 
 
 def scripts(only: list[str], skip: list[str], soak: bool) -> list[Path]:

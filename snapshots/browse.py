@@ -21,6 +21,7 @@ from snapshots.compare import (
     match_recommendations,
     tier_direction,
 )
+from snapshots.matching import carried_after
 from snapshots.models import SECTION_NAMES, SIGNIFICANCE_RANK, TIERS, Change, Narrative
 from snapshots.store import index_words, searchable_parts
 
@@ -503,7 +504,7 @@ class TrackerCell:
 @dataclass(frozen=True)
 class TrackedRecommendation:
     text: str  # the latest wording
-    years_carried: int  # editions it appears in
+    years_carried: int  # consecutive editions carried (kept or reworded) up to its last appearance
     active: bool  # still in the latest edition
     cells: dict[int, TrackerCell]
 
@@ -539,7 +540,7 @@ def recommendation_tracker(narratives: list[tuple[int, Narrative]]) -> Recommend
     threads = [
         TrackedRecommendation(
             text=[c.text for c in row.values() if c.label != "dropped"][-1],
-            years_carried=sum(1 for c in row.values() if c.label != "dropped"),
+            years_carried=_years_carried(row),
             active=latest in row and row[latest].label != "dropped",
             cells=row,
         )
@@ -547,3 +548,13 @@ def recommendation_tracker(narratives: list[tuple[int, Narrative]]) -> Recommend
     ]
     threads.sort(key=lambda t: (not t.active, -max(t.cells)))
     return RecommendationTracker([edition for edition, _ in narratives], threads)
+
+
+def _years_carried(row: dict[int, TrackerCell]) -> int:
+    """Editions carried as compare counts them (`matching.carried_after`): a possibly reworded link is
+    shown in the row but starts the count again."""
+    count = 0
+    for cell in row.values():
+        if cell.label != "dropped":
+            count = carried_after(cell.label, count)
+    return count

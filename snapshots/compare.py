@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, utils
-
+from snapshots import matching
 from snapshots.countries import display_name
 from snapshots.models import (
     SECTION_NAMES,
@@ -50,13 +49,6 @@ from snapshots.textdiff import (
     word_count,
     word_diff,
 )
-
-# Recommendation matching (rapidfuzz token_set_ratio, 0-100). At or above REWORDED the two items are the
-# same recommendation reworded; between POSSIBLY and REWORDED a person should look ("possibly reworded").
-# Set from the fixture pairs and the sample narratives, where rewordings scored about 60-100; stack.md §5
-# measured brand-new items at about 50 against the best old one.
-REWORDED_CUTOFF = 72.0
-POSSIBLY_CUTOFF = 55.0
 
 # A text change is "substantive" (medium) rather than rewording (low) when it touches figures, flips a
 # verdict word, adds or removes a sentence-sized passage, or changes this share of the words.
@@ -299,56 +291,25 @@ def match_recommendations(
 ) -> tuple[RecommendationDiff, ...]:
     """Label every recommendation of both lists: kept, reworded, possibly_reworded, new or dropped.
 
-    One-to-one: identical items (after normalization) pair first, then the best-scoring remaining pairs
-    (token_set_ratio, ties broken by plain ratio) down to POSSIBLY_CUTOFF. `carried` maps an old item's
-    key (`recommendation_key`) to how many consecutive editions it had been carried; given it, each result
-    gets `editions_carried` (matched: old count + 1; new: 1; dropped: the old count).
+    One-to-one, as `snapshots.matching.match` pairs the keys. `carried` maps an old item's key
+    (`recommendation_key`) to how many consecutive editions it had been carried; given it, each result gets
+    `editions_carried` (kept or reworded: old count + 1; possibly reworded or new: 1; dropped: the old count).
     """
     old_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, old)]
     new_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, new)]
     old_items = [item for item in old_items if item[0]]
     new_items = [item for item in new_items if item[0]]
-    pairs: dict[int, tuple[int, float]] = {}  # new index -> (old index, score)
-    free_old = set(range(len(old_items)))
-    by_key: dict[str, list[int]] = {}
-    for i, (_, key) in enumerate(old_items):
-        by_key.setdefault(key, []).append(i)
-    for j, (_, key) in enumerate(new_items):
-        candidates = [i for i in by_key.get(key, ()) if i in free_old]
-        if candidates:
-            pairs[j] = (candidates[0], 100.0)
-            free_old.discard(candidates[0])
-    scored = []
-    for j, (_, new_key) in enumerate(new_items):
-        if j in pairs:
-            continue
-        for i in free_old:
-            score = fuzz.token_set_ratio(old_items[i][1], new_key, processor=utils.default_process)
-            if score >= POSSIBLY_CUTOFF:
-                scored.append((score, fuzz.ratio(old_items[i][1], new_key), j, i))
-    for score, _, j, i in sorted(scored, reverse=True):
-        if j not in pairs and i in free_old:
-            pairs[j] = (i, round(score, 1))
-            free_old.discard(i)
-
-    def count(i: int) -> int | None:
-        return None if carried is None else carried.get(old_items[i][1], 1)
-
     out: list[RecommendationDiff] = []
-    for j, (text, key) in enumerate(new_items):
-        if j not in pairs:
-            out.append(RecommendationDiff("new", None, text, None, (), None if carried is None else 1))
-            continue
-        i, score = pairs[j]
-        old_text, old_key = old_items[i]
-        carried_now = None if carried is None else (count(i) or 1) + 1
-        if old_key == key:
-            out.append(RecommendationDiff("kept", old_text, text, 100.0, (), carried_now))
-        else:
-            label = "reworded" if score >= REWORDED_CUTOFF else "possibly_reworded"
-            out.append(RecommendationDiff(label, old_text, text, score, tuple(word_diff(old_text, text)), carried_now))
-    for i in sorted(free_old):
-        out.append(RecommendationDiff("dropped", old_items[i][0], None, None, (), count(i)))
+    for m in matching.match([key for _, key in old_items], [key for _, key in new_items]):
+        old_text = None if m.old is None else old_items[m.old][0]
+        new_text = None if m.new is None else new_items[m.new][0]
+        count = None
+        if carried is not None:
+            before = 0 if m.old is None else carried.get(old_items[m.old][1], 1)
+            count = before if m.label == "dropped" else matching.carried_after(m.label, before)
+        reworded = old_text is not None and new_text is not None and m.label != "kept"
+        ops = tuple(word_diff(old_text, new_text)) if reworded else ()
+        out.append(RecommendationDiff(m.label, old_text, new_text, m.score, ops, count))
     return tuple(out)
 
 
@@ -359,7 +320,8 @@ def recommendation_key(text: str) -> str:
 
 def carried_counts(editions: Sequence[Sequence[str]]) -> dict[str, int]:
     """For a country's recommendations over consecutive covered editions (oldest first), how many
-    consecutive editions each item of the last one has been carried (reworded items count as carried)."""
+    consecutive editions each item of the last one has been carried (reworded items count as carried,
+    possibly reworded ones start again at 1)."""
     carried: dict[str, int] = {}
     previous: Sequence[str] = ()
     for i, items in enumerate(editions):
