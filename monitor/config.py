@@ -30,6 +30,8 @@ class FetchConfig:
 
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # The whole response, however slowly it arrives: the read timeout alone bounds each read, not the page.
+    deadline: float = 120.0
     retries: int = 3  # retries on connection errors, 429 and 5xx
     backoff: float = 1.0  # seconds; doubles per retry
     max_retry_after: float = 120.0  # a longer Retry-After is a failure for this run, not a wait

@@ -8,7 +8,9 @@ rule is visible and tested.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.util import parse_url
 
 from monitor import PROJECT_URL, __version__
 from monitor.config import FetchConfig
@@ -119,13 +122,14 @@ class Fetcher:
         for _ in range(self.config.max_redirects + 1):
             self._check_host(current, url)
             self._wait_turn(current)
+            started = time.monotonic()
             response = self._request(current, headers)
             if response.is_redirect:
                 location = response.headers.get("Location", "")
                 response.close()
                 current = urljoin(current, location)
                 continue
-            return response, current, self._read_body(response, current)
+            return response, current, self._read_body(response, current, started + self.config.deadline)
         raise FetchError("redirect_loop", f"more than {self.config.max_redirects} redirects from {url}")
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
@@ -144,12 +148,19 @@ class Fetcher:
         except requests.exceptions.RequestException as exc:
             raise FetchError("connection", f"request to {_host(url)} failed: {_reason(exc)}") from None
 
-    def _read_body(self, response: requests.Response, url: str) -> bytes:
+    def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         limit = self.config.max_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             response.close()
             raise FetchError("too_large", f"{url} is {int(declared):,} bytes, over the {limit:,}-byte cap")
+        late = FetchError("timeout", f"{url}: the page took longer than the {self.config.deadline:g}-second deadline")
+        # The read timeout bounds each socket read, so a server dripping a byte at a time could hold the
+        # fetch (and the run lock) for ever; a read blocked in another thread only ends when the socket
+        # is shut down, hence the watchdog.
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, [response])
+        watchdog.daemon = True
+        watchdog.start()
         chunks: list[bytes] = []
         size = 0
         try:
@@ -158,14 +169,23 @@ class Fetcher:
                 if size > limit:
                     raise FetchError("too_large", f"{url} is over the {limit:,}-byte cap")
                 chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise late
         except requests.exceptions.ChunkedEncodingError:
+            if time.monotonic() > deadline:
+                raise late from None
             raise FetchError("truncated", f"{url}: the connection closed before the page was complete") from None
         except requests.exceptions.ConnectionError as exc:
+            if time.monotonic() > deadline:
+                raise late from None
             raise FetchError("truncated", f"{url}: the connection broke mid-page: {_reason(exc)}") from None
         except requests.exceptions.Timeout:
             raise FetchError("timeout", f"{url}: the page stopped arriving within the read timeout") from None
         finally:
+            watchdog.cancel()
             response.close()
+        if time.monotonic() > deadline:
+            raise late  # the watchdog cut the page short: what arrived is not the page
         return b"".join(chunks)
 
     def _finish(
@@ -203,6 +223,10 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https"):
             raise FetchError("redirect_foreign", f"{origin}: refusing a non-HTTP address {url}")
+        # urlsplit and urllib3 disagree on `http://a\@b/` (b for one, a for the other): the address
+        # checked must be the one connected to, so anything they could read differently is refused.
+        if "\\" in parts.netloc or "@" in parts.netloc or _client_host(url) != host:
+            raise FetchError("redirect_foreign", f"{origin}: refusing an ambiguous address {url!r}")
         if self.allowed_hosts and host not in self.allowed_hosts:
             raise FetchError("redirect_foreign", f"{origin}: redirected to {host}, which is not an allowed host")
 
@@ -242,6 +266,22 @@ def _parse_retry_after(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _shut(response: requests.Response) -> None:
+    """Wake a read blocked in another thread: shutting the socket down ends it at once."""
+    sock = getattr(response.raw.connection, "sock", None) if response.raw is not None else None
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed: the read has ended anyway
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _client_host(url: str) -> str:
+    """The host as requests (through urllib3) will connect to it."""
+    try:
+        return (parse_url(url).host or "").lower().strip("[]")
+    except ValueError:
+        return ""
 
 
 def _host(url: str) -> str:
