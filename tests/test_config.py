@@ -77,7 +77,7 @@ def test_cli_broken_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = tipwatch("run", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "tipwatch: error: cron.yaml: fetch.timeout: unknown key (expected one of: backoff, connect_timeout, "
+        "tipwatch: error: cron.yaml: fetch.timeout: unknown key (expected one of: backoff, connect_timeout, deadline, "
         "max_bytes, max_redirects, max_retry_after, min_interval, read_timeout, retries, workers)"
     ]
     assert not (tmp_path / "tipwatch.db").exists()
