@@ -9,6 +9,7 @@ rule is visible and tested.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import socket
 import threading
@@ -18,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import NameResolutionError
 from urllib3.util import parse_url
 
 from monitor import PROJECT_URL, __version__
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"Mozilla/5.0 (compatible; tipwatch/{__version__}; +{PROJECT_URL})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+DEAD_KINDS = frozenset({"dns", "unreachable"})  # not retried: waiting does not bring a network back
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ class Fetcher:
         self.session = session or make_session()
         self._last_request: dict[str, float] = {}
         self._lock = threading.Lock()
+        # Hosts that did not resolve or cannot be routed to: every later URL on them fails at once with
+        # the same error, instead of a lookup and a round of retries each (network down: minutes of silence).
+        self._dead_hosts: dict[str, FetchError] = {}
 
     def close(self) -> None:
         self.session.close()
@@ -100,6 +106,8 @@ class Fetcher:
             try:
                 response, final_url, body = self._follow(url, headers)
             except FetchError as exc:
+                if exc.kind in DEAD_KINDS:
+                    self._dead_hosts.setdefault(_host(url), exc)
                 if exc.kind not in ("connection", "timeout", "truncated") or attempt >= self.config.retries:
                     raise
                 delay = self._backoff(attempt)
@@ -121,6 +129,8 @@ class Fetcher:
         current = url
         for _ in range(self.config.max_redirects + 1):
             self._check_host(current, url)
+            if _host(current) in self._dead_hosts:
+                raise self._dead_hosts[_host(current)]
             self._wait_turn(current)
             started = time.monotonic()
             response = self._request(current, headers)
@@ -144,6 +154,10 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise FetchError("timeout", f"no answer from {_host(url)} within the timeout") from None
         except requests.exceptions.ConnectionError as exc:
+            if _caused_by(exc, NameResolutionError):
+                raise FetchError("dns", f"cannot resolve {_host(url)} (network down?)") from None
+            if _caused_by(exc, OSError, errno.ENETUNREACH, errno.EHOSTUNREACH):
+                raise FetchError("unreachable", f"cannot reach {_host(url)}: {_reason(exc)}") from None
             raise FetchError("connection", f"cannot connect to {_host(url)}: {_reason(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError("connection", f"request to {_host(url)} failed: {_reason(exc)}") from None
@@ -274,6 +288,22 @@ def _shut(response: requests.Response) -> None:
     if sock is not None:
         with contextlib.suppress(OSError):  # already closed: the read has ended anyway
             sock.shutdown(socket.SHUT_RDWR)
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException], *errnos: int) -> bool:
+    """Whether `kind` (with one of `errnos`, if given) is anywhere in the chain urllib3 wraps errors in."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind) and (not errnos or getattr(current, "errno", None) in errnos):
+            return True
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+    return False
 
 
 def _client_host(url: str) -> str:
