@@ -175,6 +175,8 @@ def load_jobs(config: Config) -> list[ScheduledJob]:
             trigger = crontab_trigger(job.cron, tz, job.months)
         except ValueError as exc:
             raise ConfigError(f"{where}.cron: {exc}") from None
+        if next_fire_time(trigger, datetime.now(tz)) is None:
+            raise ConfigError(f"{where}.cron: {job.cron!r} never fires (no such date)")
         jobs.append(ScheduledJob(job, trigger))
     return jobs
 

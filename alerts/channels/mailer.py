@@ -25,7 +25,7 @@ DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 class EmailChannel(Channel):
     OPTIONS = {  # noqa: RUF012
         "host": Option((str,), required=True),
-        "port": Option((int,)),
+        "port": Option((int,), bounds=(1, 65535)),
         "security": Option((str,), default="starttls", choices=("starttls", "tls", "none")),
         "from": Option((str,), required=True),
         "to": Option((str, list), required=True),
@@ -33,7 +33,7 @@ class EmailChannel(Channel):
         "username_env": Option((str,)),
         "password_env": Option((str,)),
         "ca_file": Option((str,)),  # a private CA or self-signed relay certificate to trust
-        "timeout": Option((int, float), default=30),
+        "timeout": Option((int, float), default=30, bounds=(0.001, 3600)),
     }
 
     def __init__(self, name: str, options: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from monitor.cli import AppContext, pass_app
+from monitor.config import check_country
 from monitor.pipeline import PageOutcome, SweepResult, sweep
 
 
@@ -27,6 +28,8 @@ def run(app: AppContext, editions: tuple[int, ...], countries: tuple[str, ...], 
     non-zero for a config or database error, or when another run holds the lock.
     """
     config = app.config
+    for country in countries:
+        check_country(country, "--country")
     with sweep_display() as progress:
         result = sweep(
             config,
