@@ -134,7 +134,11 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: config file not found (use --config PATH or set {CONFIG_ENV})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
-    return parse_config(text, str(path))
+    config = parse_config(text, str(path))
+    if not Path(config.database).is_absolute():
+        # Relative to the file that names it, so a job started from another folder finds the same database.
+        config = config.with_overrides(database=str(path.parent / config.database))
+    return config
 
 
 def parse_config(text: str, name: str = DEFAULT_CONFIG_NAME) -> Config:
