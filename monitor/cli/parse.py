@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from monitor.cli.console import SafeConsole
 from monitor.config import Config
 from monitor.errors import TipwatchError
 from monitor.parse import parse_narrative
@@ -68,7 +69,7 @@ def parse(source: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(narrative.to_json(), ensure_ascii=False))
     else:
-        _print_summary(narrative, Console(highlight=False))
+        _print_summary(narrative, SafeConsole(highlight=False))
 
 
 def _print_summary(n: Narrative, console: Console) -> None:

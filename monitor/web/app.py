@@ -37,6 +37,7 @@ from monitor.web.chart import TIER_CSS, tier_chart
 from snapshots import browse
 from snapshots.db import open_db
 from snapshots.models import SIGNIFICANCE_RANK, TIERS
+from snapshots.safe_text import clean_text
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
@@ -378,7 +379,7 @@ def search() -> Any:
 
 def _feed(flt: browse.ChangeFilter, title: str) -> Response:
     changes = browse.latest_changes(db(), dataclasses.replace(flt, limit=FEED_SIZE))
-    body = render_template("feed.xml", changes=changes, title=title, feed_url=request.url)
+    body = clean_text(render_template("feed.xml", changes=changes, title=title, feed_url=request.url))
     return Response(body, mimetype="application/atom+xml")
 
 
