@@ -273,7 +273,7 @@ class Fetcher:
 
 def _parse_retry_after(value: str) -> float | None:
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -249,3 +249,10 @@ def test_userinfo_in_a_redirect_is_refused(httpserver: HTTPServer) -> None:
     with pytest.raises(FetchError) as err:
         fetcher().get(httpserver.url_for("/p"))
     assert err.value.kind == "redirect_foreign"
+
+
+def test_a_retry_after_in_non_ascii_digits_is_read_as_no_hint(httpserver: HTTPServer) -> None:
+    # "²".isdigit() is True but float("²") fails: the header must not crash the fetch.
+    answers = iter([Response("slow down", status=429, headers={"Retry-After": "\u00b2"}), Response(PAGE)])
+    httpserver.expect_request("/p").respond_with_handler(lambda r: next(answers))
+    assert fetcher().get(httpserver.url_for("/p")).body == PAGE
