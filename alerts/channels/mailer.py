@@ -91,7 +91,15 @@ class EmailChannel(Channel):
                 smtp.starttls(context=context)
             if self.options["password_env"]:
                 user = self.options["username"] or secret_from_env(self.options["username_env"], "SMTP user")
-                smtp.login(user, secret_from_env(self.options["password_env"], "SMTP password"))
+                try:
+                    smtp.login(user, secret_from_env(self.options["password_env"], "SMTP password"))
+                except UnicodeEncodeError:
+                    # The error would quote a character of the password and its position.
+                    raise DeliveryError(
+                        "login failed: the SMTP password or user has non-ASCII characters, which SMTP login "
+                        "cannot carry",
+                        permanent=True,
+                    ) from None
             sender = self.options["from"]
             smtp.ehlo_or_helo_if_needed()
             code, reply = smtp.mail(sender)
