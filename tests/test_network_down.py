@@ -56,3 +56,45 @@ def test_a_sweep_with_the_network_down_fails_at_once_in_one_line(lookups: Counte
         sweep(config, tmp_path / "t.db", deliver=False)
     assert "cannot resolve" in str(err.value) and "\n" not in str(err.value)
     assert lookups == {"www.down.test": 1, "archive.down.test": 1}
+
+
+def test_schedule_once_on_a_terminal_shows_progress_without_v(tmp_path: Path) -> None:
+    """On a terminal the retries are shown as they happen, so a slow failure is never a silent one."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]  # nobody listens: connection refused, retried with backoff
+    (tmp_path / "cron.yaml").write_text(
+        f"database: t.db\nsource: {{base_url: 'http://127.0.0.1:{closed}', archive_hosts: [],"
+        " allowed_hosts: [127.0.0.1], editions: [2024]}\n"
+        "fetch: {retries: 2, backoff: 0.05, min_interval: 0}\n"
+        "jobs: [{id: sweep, cron: '0 6 * * *', action: sweep}]\n"
+    )
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(tmp_path / "cron.yaml"), "schedule", "--once", "sweep"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        cwd=tmp_path,
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert proc.wait(60) == 1
+    text = output.decode(errors="replace")
+    assert "retry 1 in" in text and "retry 2 in" in text
+    assert "Traceback" not in text
+    assert text.strip().splitlines()[-1].startswith("tipwatch: error: no edition could be read")
