@@ -198,7 +198,6 @@ def _check(config: Config, name: str) -> None:
         if job.id in seen:
             raise ConfigError(f"{name}: jobs[{i}].id: duplicate job id {job.id!r}")
         seen.add(job.id)
-        _in_range(job.misfire_grace_time, 1, MAX_MISFIRE_GRACE, f"{name}: jobs[{i}].misfire_grace_time")
     names: set[str] = set()
     for i, channel in enumerate(config.alerts.channels):
         if channel.name in names:
