@@ -14,11 +14,16 @@ import logging
 import socket
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NameResolutionError
 from urllib3.util import parse_url
 
@@ -51,6 +56,73 @@ class FetchResult:
         return self.status == 304
 
 
+# --- the whole-response deadline ---
+#
+# The read timeout bounds each socket read, so a server dripping a byte at a time (in the headers or the
+# body) could hold a fetch, and the run lock, for as long as it liked. A read blocked in one thread ends
+# at once when another thread shuts its socket down: a watchdog timer does that at the deadline, on the
+# connection the fetching thread is using, which the connection classes below register as they send.
+
+_in_use: weakref.WeakValueDictionary[int, HTTPConnection] = weakref.WeakValueDictionary()
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _in_use[threading.get_ident()] = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _in_use[threading.get_ident()] = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+class _Watchdog:
+    """Shuts down the calling thread's connection if the `with` block outlasts `seconds`; `fired` says so."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._owner = threading.get_ident()
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:  # after this the timer cannot touch a connection handed back to the pool
+            self._done = True
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            sock = getattr(_in_use.get(self._owner), "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):  # already closed: the read has ended anyway
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
 def make_session() -> requests.Session:
     """The one configured session: identifies itself honestly, speaks only HTTP/1.1 GETs."""
     session = requests.Session()
@@ -62,6 +134,8 @@ def make_session() -> requests.Session:
         }
     )
     session.trust_env = False  # no surprise proxies or netrc credentials in a scheduled job
+    session.mount("http://", _TrackedAdapter())
+    session.mount("https://", _TrackedAdapter())
     return session
 
 
@@ -132,14 +206,22 @@ class Fetcher:
             if _host(current) in self._dead_hosts:
                 raise self._dead_hosts[_host(current)]
             self._wait_turn(current)
-            started = time.monotonic()
-            response = self._request(current, headers)
-            if response.is_redirect:
-                location = response.headers.get("Location", "")
-                response.close()
-                current = urljoin(current, location)
-                continue
-            return response, current, self._read_body(response, current, started + self.config.deadline)
+            with _Watchdog(self.config.deadline) as watchdog:
+                try:
+                    response = self._request(current, headers)
+                    if response.is_redirect:
+                        location = response.headers.get("Location", "")
+                        response.close()
+                        current = urljoin(current, location)
+                        continue
+                    body = self._read_body(response, current)
+                except FetchError:
+                    if watchdog.fired:
+                        raise self._late(current) from None
+                    raise
+                if watchdog.fired:  # cut short: what arrived is not the whole page
+                    raise self._late(current)
+                return response, current, body
         raise FetchError("redirect_loop", f"more than {self.config.max_redirects} redirects from {url}")
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
@@ -162,19 +244,15 @@ class Fetcher:
         except requests.exceptions.RequestException as exc:
             raise FetchError("connection", f"request to {_host(url)} failed: {_reason(exc)}") from None
 
-    def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
+    def _late(self, url: str) -> FetchError:
+        return FetchError("timeout", f"{url}: the answer took longer than the {self.config.deadline:g}-second deadline")
+
+    def _read_body(self, response: requests.Response, url: str) -> bytes:
         limit = self.config.max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isascii() and declared.isdigit() and int(declared) > limit:
             response.close()
             raise FetchError("too_large", f"{url} is {int(declared):,} bytes, over the {limit:,}-byte cap")
-        late = FetchError("timeout", f"{url}: the page took longer than the {self.config.deadline:g}-second deadline")
-        # The read timeout bounds each socket read, so a server dripping a byte at a time could hold the
-        # fetch (and the run lock) for ever; a read blocked in another thread only ends when the socket
-        # is shut down, hence the watchdog.
-        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, [response])
-        watchdog.daemon = True
-        watchdog.start()
         chunks: list[bytes] = []
         size = 0
         try:
@@ -183,23 +261,14 @@ class Fetcher:
                 if size > limit:
                     raise FetchError("too_large", f"{url} is over the {limit:,}-byte cap")
                 chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise late
         except requests.exceptions.ChunkedEncodingError:
-            if time.monotonic() > deadline:
-                raise late from None
             raise FetchError("truncated", f"{url}: the connection closed before the page was complete") from None
         except requests.exceptions.ConnectionError as exc:
-            if time.monotonic() > deadline:
-                raise late from None
             raise FetchError("truncated", f"{url}: the connection broke mid-page: {_reason(exc)}") from None
         except requests.exceptions.Timeout:
             raise FetchError("timeout", f"{url}: the page stopped arriving within the read timeout") from None
         finally:
-            watchdog.cancel()
             response.close()
-        if time.monotonic() > deadline:
-            raise late  # the watchdog cut the page short: what arrived is not the page
         return b"".join(chunks)
 
     def _finish(
@@ -280,14 +349,6 @@ def _parse_retry_after(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def _shut(response: requests.Response) -> None:
-    """Wake a read blocked in another thread: shutting the socket down ends it at once."""
-    sock = getattr(response.raw.connection, "sock", None) if response.raw is not None else None
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed: the read has ended anyway
-            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException], *errnos: int) -> bool:

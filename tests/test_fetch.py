@@ -256,3 +256,25 @@ def test_a_retry_after_in_non_ascii_digits_is_read_as_no_hint(httpserver: HTTPSe
     answers = iter([Response("slow down", status=429, headers={"Retry-After": "\u00b2"}), Response(PAGE)])
     httpserver.expect_request("/p").respond_with_handler(lambda r: next(answers))
     assert fetcher().get(httpserver.url_for("/p")).body == PAGE
+
+
+def test_headers_dripped_inside_the_read_timeout_are_stopped_by_the_deadline(
+    raw_server: tuple[int, list[bytes]],
+) -> None:
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\n"] + [b"SLEEP0.05", b"X-Slow: y\r\n"] * 200
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=2, deadline=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "timeout" and "deadline" in str(err.value)
+
+
+def test_a_body_without_length_cut_at_the_deadline_is_not_kept(raw_server: tuple[int, list[bytes]]) -> None:
+    # Without a length the end of the body is the end of the connection: the cut must not look like it.
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html>"]
+    script += [b"SLEEP0.05", b"x"] * 200
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=2, deadline=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "timeout"
