@@ -35,7 +35,8 @@ from werkzeug.exceptions import HTTPException
 from monitor import __version__
 from monitor.web import diffview
 from monitor.web.chart import TIER_CSS, tier_chart
-from monitor.web.hosts import CONVERTERS, host_guard
+from monitor.web.converters import CONVERTERS
+from monitor.web.hosts import host_guard
 from snapshots import browse
 from snapshots.db import open_db
 from snapshots.models import SIGNIFICANCE_RANK, TIERS

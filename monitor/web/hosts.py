@@ -10,10 +10,8 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from flask import abort, request
-from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-SQLITE_MAX_INT = 2**63 - 1
 
 
 def host_of(url: str) -> str:
@@ -30,17 +28,3 @@ def host_guard(hosts: Iterable[str]) -> Callable[[], None]:
             abort(400, description="This page is not served under that host name.")
 
     return guard
-
-
-class SqliteInt(IntegerConverter):
-    """`<int:...>` for database ids and years: ASCII digits only, at most SQLite's largest integer, so a
-    huge number is a 404 rather than an OverflowError from sqlite3."""
-
-    regex = r"[0-9]+"
-
-    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max", SQLITE_MAX_INT)
-        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
-
-
-CONVERTERS: dict[str, type[BaseConverter]] = {"int": SqliteInt}
