@@ -10,6 +10,7 @@ from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.health import page_health
 from alerts.outbox import DeliveryReport, deliver_pending, enqueue_changes, enqueue_notice
 from alerts.queue_admin import outbox_state, requeue
+from alerts.redaction import channel_secrets, redact, secret_forms
 
 __all__ = [
     "CHANNELS",
@@ -19,14 +20,17 @@ __all__ = [
     "DeliveryReport",
     "Message",
     "build_channel",
+    "channel_secrets",
     "compose",
     "deliver_pending",
     "enqueue_changes",
     "enqueue_notice",
     "outbox_state",
     "page_health",
+    "redact",
     "register",
     "requeue",
     "sample_message",
+    "secret_forms",
     "validate_channels",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from alerts.render import Line, Section, Span, clip, render_html, render_slack, render_text
 from snapshots.models import SIGNIFICANCE_RANK
+from snapshots.safe_text import one_line
 
 CONTEXT_CHARS = 80  # unchanged text kept on each side of an edit in an excerpt
 EXCERPT_CHARS = 1500
@@ -251,4 +252,4 @@ def _health_section(kind: str, notices: list[dict[str, Any]], base_url: str) -> 
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return one_line(text)

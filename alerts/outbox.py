@@ -49,6 +49,7 @@ from sqlite_utils import Database
 from alerts.channels import Channel, build_channel
 from alerts.compose import compose
 from alerts.errors import ChannelConfigError, DeliveryError
+from alerts.redaction import channel_secrets, redact
 from alerts.routing import HEALTH_NOTICES, NOTICE_KINDS, accepts_change, accepts_notice
 from alerts.settings import AlertsSettings, ChannelSettings
 
@@ -257,7 +258,7 @@ def _record_failure(
     now: datetime,
     report: DeliveryReport,
 ) -> None:
-    error = str(exc)
+    error = redact(str(exc), channel_secrets(config.channels))
     report.errors.append(f"{rows[0]['channel']}: {error}")
     log.warning("alert delivery to channel %s failed: %s", rows[0]["channel"], error)
     with db.atomic():

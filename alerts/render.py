@@ -68,8 +68,14 @@ SLACK_SECTION = 3000
 SLACK_BLOCKS = 50
 
 
+# mrkdwn has no escape for its formatting characters, so in scraped text each becomes a look-alike that
+# Slack does not act on: "*tier*" in a page must not turn bold, nor "`" start a code span.
+_SLACK_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
 def slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Scraped text for mrkdwn: the three characters Slack asks to escape, and inert formatting marks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(_SLACK_LOOKALIKES)
 
 
 def render_slack(subject: str, sections: list[Section], base_url: str) -> dict[str, Any]:
@@ -84,10 +90,11 @@ def render_slack(subject: str, sections: list[Section], base_url: str) -> dict[s
         text = f"*{slack_escape(s.title)}*\n{body}"
         if len(text) + len(link) + 1 > SLACK_SECTION:
             text = _clip_escaped(text, SLACK_SECTION - len(link) - 2)
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n{link}"}})
+        # verbatim: a bare URL, #channel or @name in the page stays text instead of becoming a link or mention
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n{link}", "verbatim": True}})
     if len(sections) > room:
         more = f"… and {len(sections) - room} more: <{base_url}|open tipwatch>"
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more, "verbatim": True}]})
     return {"text": clip(slack_escape(subject), SLACK_SECTION), "blocks": blocks}
 
 

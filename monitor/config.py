@@ -22,6 +22,9 @@ from monitor.errors import ConfigError
 DEFAULT_CONFIG_NAME = "cron.yaml"
 CONFIG_ENV = "TIPWATCH_CONFIG"
 DB_ENV = "TIPWATCH_DB"
+FIRST_EDITION, LAST_EDITION = 2001, 2100  # the report first appeared in 2001
+MAX_SECONDS = 86_400.0  # a longer timeout, interval or wait is a typo, and some overflow the socket layer
+MAX_MISFIRE_GRACE = 31 * 86_400  # catching up runs missed over years would stall start-up for minutes
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class FetchConfig:
 
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # The whole response, however slowly it arrives: the read timeout alone bounds each read, not the page.
+    deadline: float = 120.0
     retries: int = 3  # retries on connection errors, 429 and 5xx
     backoff: float = 1.0  # seconds; doubles per retry
     max_retry_after: float = 120.0  # a longer Retry-After is a failure for this run, not a wait
@@ -123,16 +128,22 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found (use --config PATH or set {CONFIG_ENV})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
-    return parse_config(text, str(path))
+    config = parse_config(text, str(path))
+    if not Path(config.database).is_absolute():
+        # Relative to the file that names it, so a job started from another folder finds the same database.
+        config = config.with_overrides(database=str(path.parent / config.database))
+    return config
 
 
 def parse_config(text: str, name: str = DEFAULT_CONFIG_NAME) -> Config:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -161,11 +172,27 @@ def _check(config: Config, name: str) -> None:
         raise ConfigError(f'{name}: source.countries: expected "all" or a list of countries')
     if not config.source.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{name}: source.base_url: expected an http(s) URL")
-    for key in ("min_interval", "connect_timeout", "read_timeout", "backoff"):
-        if getattr(config.fetch, key) < 0:
-            raise ConfigError(f"{name}: fetch.{key}: must not be negative")
-    if not 1 <= config.fetch.workers <= 16:
-        raise ConfigError(f"{name}: fetch.workers: expected 1 to 16")
+    for key in ("min_interval", "backoff", "max_retry_after"):
+        _in_range(getattr(config.fetch, key), 0, MAX_SECONDS, f"{name}: fetch.{key}")
+    for key in ("connect_timeout", "read_timeout", "deadline"):
+        value = getattr(config.fetch, key)
+        _in_range(value, 0, MAX_SECONDS, f"{name}: fetch.{key}")
+        if value == 0:
+            raise ConfigError(f"{name}: fetch.{key}: must be more than 0 seconds")
+    _in_range(config.fetch.retries, 0, 20, f"{name}: fetch.retries")
+    _in_range(config.fetch.max_redirects, 0, 30, f"{name}: fetch.max_redirects")
+    _in_range(config.fetch.max_bytes, 1, 2**40, f"{name}: fetch.max_bytes")
+    _in_range(config.fetch.workers, 1, 16, f"{name}: fetch.workers")
+    _in_range(config.source.latest_count, 1, 100, f"{name}: source.latest_count")
+    _in_range(config.source.earliest_edition, FIRST_EDITION, LAST_EDITION, f"{name}: source.earliest_edition")
+    if not isinstance(config.source.editions, str):
+        for i, year in enumerate(config.source.editions):
+            _in_range(year, FIRST_EDITION, LAST_EDITION, f"{name}: source.editions[{i}]")
+    if not isinstance(config.source.countries, str):
+        for i, country in enumerate(config.source.countries):
+            check_country(country, f"{name}: source.countries[{i}]")
+    _in_range(config.alerts.failure_threshold, 1, 1000, f"{name}: alerts.failure_threshold")
+    _in_range(config.alerts.max_attempts, 1, 1000, f"{name}: alerts.max_attempts")
     seen: set[str] = set()
     for i, job in enumerate(config.jobs):
         if job.id in seen:
@@ -185,6 +212,38 @@ def _check(config: Config, name: str) -> None:
             validate_channels(config.alerts.channels)
         except ChannelConfigError as exc:
             raise ConfigError(f"{name}: {exc}") from None
+
+
+def check_country(query: str, where: str) -> None:
+    """A country filter that matches no known country would quietly check nothing: refuse it."""
+    from snapshots.countries import UnknownCountry, resolve_country
+
+    try:
+        resolve_country(query)
+    except UnknownCountry as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _in_range(value: float, low: float, high: float, where: str) -> None:
+    if not low <= value <= high:  # NaN fails both comparisons
+        raise ConfigError(f"{where}: expected {_number(low)} to {_number(high)}, got {value!r}")
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 # --- a small typed builder: dict -> frozen dataclass, refusing unknown keys and wrong types ---

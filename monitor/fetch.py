@@ -8,14 +8,24 @@ rule is visible and tested.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import socket
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NameResolutionError
+from urllib3.util import parse_url
 
 from monitor import PROJECT_URL, __version__
 from monitor.config import FetchConfig
@@ -26,6 +36,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"Mozilla/5.0 (compatible; tipwatch/{__version__}; +{PROJECT_URL})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+DEAD_KINDS = frozenset({"dns", "unreachable"})  # not retried: waiting does not bring a network back
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,73 @@ class FetchResult:
         return self.status == 304
 
 
+# --- the whole-response deadline ---
+#
+# The read timeout bounds each socket read, so a server dripping a byte at a time (in the headers or the
+# body) could hold a fetch, and the run lock, for as long as it liked. A read blocked in one thread ends
+# at once when another thread shuts its socket down: a watchdog timer does that at the deadline, on the
+# connection the fetching thread is using, which the connection classes below register as they send.
+
+_in_use: weakref.WeakValueDictionary[int, HTTPConnection] = weakref.WeakValueDictionary()
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _in_use[threading.get_ident()] = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _in_use[threading.get_ident()] = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+class _Watchdog:
+    """Shuts down the calling thread's connection if the `with` block outlasts `seconds`; `fired` says so."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._owner = threading.get_ident()
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:  # after this the timer cannot touch a connection handed back to the pool
+            self._done = True
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            sock = getattr(_in_use.get(self._owner), "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):  # already closed: the read has ended anyway
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
 def make_session() -> requests.Session:
     """The one configured session: identifies itself honestly, speaks only HTTP/1.1 GETs."""
     session = requests.Session()
@@ -56,6 +134,8 @@ def make_session() -> requests.Session:
         }
     )
     session.trust_env = False  # no surprise proxies or netrc credentials in a scheduled job
+    session.mount("http://", _TrackedAdapter())
+    session.mount("https://", _TrackedAdapter())
     return session
 
 
@@ -74,6 +154,9 @@ class Fetcher:
         self.session = session or make_session()
         self._last_request: dict[str, float] = {}
         self._lock = threading.Lock()
+        # Hosts that did not resolve or cannot be routed to: every later URL on them fails at once with
+        # the same error, instead of a lookup and a round of retries each (network down: minutes of silence).
+        self._dead_hosts: dict[str, FetchError] = {}
 
     def close(self) -> None:
         self.session.close()
@@ -97,6 +180,8 @@ class Fetcher:
             try:
                 response, final_url, body = self._follow(url, headers)
             except FetchError as exc:
+                if exc.kind in DEAD_KINDS:
+                    self._dead_hosts.setdefault(_host(url), exc)
                 if exc.kind not in ("connection", "timeout", "truncated") or attempt >= self.config.retries:
                     raise
                 delay = self._backoff(attempt)
@@ -118,14 +203,25 @@ class Fetcher:
         current = url
         for _ in range(self.config.max_redirects + 1):
             self._check_host(current, url)
+            if _host(current) in self._dead_hosts:
+                raise self._dead_hosts[_host(current)]
             self._wait_turn(current)
-            response = self._request(current, headers)
-            if response.is_redirect:
-                location = response.headers.get("Location", "")
-                response.close()
-                current = urljoin(current, location)
-                continue
-            return response, current, self._read_body(response, current)
+            with _Watchdog(self.config.deadline) as watchdog:
+                try:
+                    response = self._request(current, headers)
+                    if response.is_redirect:
+                        location = response.headers.get("Location", "")
+                        response.close()
+                        current = urljoin(current, location)
+                        continue
+                    body = self._read_body(response, current)
+                except FetchError:
+                    if watchdog.fired:
+                        raise self._late(current) from None
+                    raise
+                if watchdog.fired:  # cut short: what arrived is not the whole page
+                    raise self._late(current)
+                return response, current, body
         raise FetchError("redirect_loop", f"more than {self.config.max_redirects} redirects from {url}")
 
     def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
@@ -140,14 +236,21 @@ class Fetcher:
         except requests.exceptions.Timeout:
             raise FetchError("timeout", f"no answer from {_host(url)} within the timeout") from None
         except requests.exceptions.ConnectionError as exc:
+            if _caused_by(exc, NameResolutionError):
+                raise FetchError("dns", f"cannot resolve {_host(url)} (network down?)") from None
+            if _caused_by(exc, OSError, errno.ENETUNREACH, errno.EHOSTUNREACH):
+                raise FetchError("unreachable", f"cannot reach {_host(url)}: {_reason(exc)}") from None
             raise FetchError("connection", f"cannot connect to {_host(url)}: {_reason(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError("connection", f"request to {_host(url)} failed: {_reason(exc)}") from None
 
+    def _late(self, url: str) -> FetchError:
+        return FetchError("timeout", f"{url}: the answer took longer than the {self.config.deadline:g}-second deadline")
+
     def _read_body(self, response: requests.Response, url: str) -> bytes:
         limit = self.config.max_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             response.close()
             raise FetchError("too_large", f"{url} is {int(declared):,} bytes, over the {limit:,}-byte cap")
         chunks: list[bytes] = []
@@ -203,6 +306,10 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https"):
             raise FetchError("redirect_foreign", f"{origin}: refusing a non-HTTP address {url}")
+        # urlsplit and urllib3 disagree on `http://a\@b/` (b for one, a for the other): the address
+        # checked must be the one connected to, so anything they could read differently is refused.
+        if "\\" in parts.netloc or "@" in parts.netloc or _client_host(url) != host:
+            raise FetchError("redirect_foreign", f"{origin}: refusing an ambiguous address {url!r}")
         if self.allowed_hosts and host not in self.allowed_hosts:
             raise FetchError("redirect_foreign", f"{origin}: redirected to {host}, which is not an allowed host")
 
@@ -235,13 +342,37 @@ class Fetcher:
 
 def _parse_retry_after(value: str) -> float | None:
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException], *errnos: int) -> bool:
+    """Whether `kind` (with one of `errnos`, if given) is anywhere in the chain urllib3 wraps errors in."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind) and (not errnos or getattr(current, "errno", None) in errnos):
+            return True
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+    return False
+
+
+def _client_host(url: str) -> str:
+    """The host as requests (through urllib3) will connect to it."""
+    try:
+        return (parse_url(url).host or "").lower().strip("[]")
+    except ValueError:
+        return ""
 
 
 def _host(url: str) -> str:

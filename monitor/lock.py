@@ -6,13 +6,14 @@ run never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from snapshots.errors import RunInProgress
+from snapshots.errors import RunInProgress, StorageError
 
 
 def lock_path(db_path: str | Path) -> Path:
@@ -23,8 +24,14 @@ def lock_path(db_path: str | Path) -> Path:
 def run_lock(db_path: str | Path) -> Iterator[None]:
     """Hold the sweep lock for this database, or raise RunInProgress at once."""
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        reason = "read-only file system" if exc.errno == errno.EROFS else (exc.strerror or str(exc)).lower()
+        raise StorageError(
+            f"cannot write the lock file {path} ({reason}): a run needs to write in the database's folder"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -11,6 +11,7 @@ behind it, never half of one, and the next sweep simply carries on.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from monitor.reading import Reading, read_pages
 from monitor.sources import PageRef, wanted
 from snapshots import store
 from snapshots.db import open_db
+from snapshots.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,7 @@ def _sweep(
     run_id = store.start_run(db, "sweep")
     result = SweepResult()
     baseline = not store.has_snapshots(db)
+    identity = _file_identity(db)
     try:
         plan_editions = resolve_editions(fetcher, config, editions, landings or Landings(), db)
         result.editions = [year for year, _ in plan_editions.editions]
@@ -186,11 +189,28 @@ def _sweep(
                     {"type": "baseline", "pages": pages, "editions": result.editions},
                     dedupe="baseline",
                 )
+        if _file_identity(db) != identity:
+            raise StorageError(
+                f"database {_file_of(db)} was deleted or replaced during the run: what this run stored is lost"
+            )
     except BaseException as exc:
         store.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
         raise
     store.finish_run(db, run_id, "ok", result.summary())
     return result
+
+
+def _file_of(db: Database) -> str:
+    return next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
+
+
+def _file_identity(db: Database) -> tuple[int, int] | None:
+    """(device, inode) of the database file now: SQLite writes on happily into a file unlinked under it."""
+    try:
+        stat = os.stat(_file_of(db))
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _is_known_other(db: Database, ref: PageRef) -> bool:

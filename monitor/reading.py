@@ -83,7 +83,7 @@ def _fetch(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> FetchResul
     try:
         return fetcher.get(url, etag=page["etag"], last_modified=page["last_modified"])
     except FetchError as first:
-        if first.kind not in ("not_found", "connection"):
+        if first.kind not in ("not_found", "connection", "dns", "unreachable"):
             raise
         for candidate in archive_candidates(url, config.source.archive_hosts):
             try:

@@ -29,7 +29,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from sqlite_utils import Database
 
-from monitor.config import Config, JobConfig
+from monitor.config import MAX_MISFIRE_GRACE, Config, JobConfig
 from monitor.errors import ConfigError
 from snapshots.db import open_db
 from snapshots.errors import RunInProgress
@@ -164,8 +164,12 @@ def load_jobs(config: Config) -> list[ScheduledJob]:
         where = f"{config.path or 'cron.yaml'}: jobs[{i}] ({job.id})"
         if job.action not in ACTIONS:
             raise ConfigError(f"{where}.action: unknown action {job.action!r} (expected one of: {', '.join(ACTIONS)})")
-        if job.misfire_grace_time <= 0:
-            raise ConfigError(f"{where}.misfire_grace_time: must be a positive number of seconds")
+        if not 0 < job.misfire_grace_time <= MAX_MISFIRE_GRACE:
+            # Catching up over years would walk every fire time since then (10 years: 40 s at start-up).
+            raise ConfigError(
+                f"{where}.misfire_grace_time: must be a positive number of seconds, at most "
+                f"{MAX_MISFIRE_GRACE:,} (31 days), got {job.misfire_grace_time}"
+            )
         if job.months:
             try:
                 CronTrigger(month=job.months, timezone=tz)
@@ -175,6 +179,8 @@ def load_jobs(config: Config) -> list[ScheduledJob]:
             trigger = crontab_trigger(job.cron, tz, job.months)
         except ValueError as exc:
             raise ConfigError(f"{where}.cron: {exc}") from None
+        if next_fire_time(trigger, datetime.now(tz)) is None:
+            raise ConfigError(f"{where}.cron: {job.cron!r} never fires (no such date)")
         jobs.append(ScheduledJob(job, trigger))
     return jobs
 

@@ -101,3 +101,14 @@ def test_health_notices_merge_into_one_section():
     assert m.subject == "[tipwatch] problem: 190 pages failing"
     assert m.text.count("failed checks since") == 20
     assert "and 170 more pages" in m.text
+
+
+def test_slack_formatting_in_scraped_text_stays_text_and_nothing_is_auto_linked():
+    scraped = "*Bold claim* _lean_ ~gone~ `code` ```block``` see https://evil.example @here #general"
+    item = change(6, "recommendation", {"label": "new", "new": scraped}, summary=f"Japan: {scraped}")
+    p = compose([item], base_url=BASE).slack_payload
+    mrkdwn = [b["text"] for b in p["blocks"] if b["type"] == "section"]
+    assert mrkdwn and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in mrkdwn)
+    for text in [p["text"], *(t["text"] for t in mrkdwn)]:
+        assert not any(mark in text for mark in ("*Bold claim*", "_lean_", "~gone~", "`code`", "```")), text
+        assert "Bold claim" in text and "lean" in text and "https://evil.example @here" in text

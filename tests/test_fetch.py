@@ -205,3 +205,76 @@ def test_min_interval_spaces_requests_to_one_host(httpserver: HTTPServer) -> Non
     for _ in range(3):
         polite.get(httpserver.url_for("/p"))
     assert time.monotonic() - started >= 0.6
+
+
+def test_a_drip_inside_the_read_timeout_is_stopped_by_the_deadline(raw_server: tuple[int, list[bytes]]) -> None:
+    # One byte every 0.05 s for 200 bytes: each read is well within the read timeout, the page is not.
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 200\r\n\r\n"]
+    script += [b"SLEEP0.05", b"x"] * 200
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=2, deadline=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "timeout"
+    assert "deadline" in str(err.value)
+
+
+def test_a_page_within_the_deadline_is_kept(raw_server: tuple[int, list[bytes]]) -> None:
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\n", b"SLEEP0.05", b"abcd"]
+    result = fetcher(FetchConfig(retries=0, min_interval=0, deadline=5)).get(f"http://127.0.0.1:{port}/p")
+    assert result.body == b"abcd"
+
+
+def test_a_backslash_redirect_cannot_reach_a_host_outside_the_allow_list(httpserver: HTTPServer) -> None:
+    # urlsplit reads the host after the "@" (allowed), requests connects to the one before it.
+    foreign = HTTPServer(host="localhost", port=0)
+    foreign.expect_request("/").respond_with_data(PAGE, content_type="text/html")
+    foreign.start()
+    try:
+        target = f"http://localhost:{foreign.port}\\@127.0.0.1:{httpserver.port}/"
+        httpserver.expect_request("/p").respond_with_data("", status=302, headers={"Location": target})
+        with pytest.raises(FetchError) as err:
+            Fetcher(FAST, ("127.0.0.1",)).get(httpserver.url_for("/p").replace("localhost", "127.0.0.1"))
+        assert err.value.kind == "redirect_foreign"
+        assert foreign.log == []
+    finally:
+        foreign.stop()
+
+
+def test_userinfo_in_a_redirect_is_refused(httpserver: HTTPServer) -> None:
+    target = f"http://user@127.0.0.1:{httpserver.port}/q"
+    httpserver.expect_request("/p").respond_with_data("", status=302, headers={"Location": target})
+    httpserver.expect_request("/q").respond_with_data(PAGE, content_type="text/html")
+    with pytest.raises(FetchError) as err:
+        fetcher().get(httpserver.url_for("/p"))
+    assert err.value.kind == "redirect_foreign"
+
+
+def test_a_retry_after_in_non_ascii_digits_is_read_as_no_hint(httpserver: HTTPServer) -> None:
+    # "²".isdigit() is True but float("²") fails: the header must not crash the fetch.
+    answers = iter([Response("slow down", status=429, headers={"Retry-After": "\u00b2"}), Response(PAGE)])
+    httpserver.expect_request("/p").respond_with_handler(lambda r: next(answers))
+    assert fetcher().get(httpserver.url_for("/p")).body == PAGE
+
+
+def test_headers_dripped_inside_the_read_timeout_are_stopped_by_the_deadline(
+    raw_server: tuple[int, list[bytes]],
+) -> None:
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\n"] + [b"SLEEP0.05", b"X-Slow: y\r\n"] * 200
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=2, deadline=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "timeout" and "deadline" in str(err.value)
+
+
+def test_a_body_without_length_cut_at_the_deadline_is_not_kept(raw_server: tuple[int, list[bytes]]) -> None:
+    # Without a length the end of the body is the end of the connection: the cut must not look like it.
+    port, script = raw_server
+    script += [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html>"]
+    script += [b"SLEEP0.05", b"x"] * 200
+    config = FetchConfig(retries=0, min_interval=0, read_timeout=2, deadline=0.5)
+    with pytest.raises(FetchError) as err:
+        fetcher(config).get(f"http://127.0.0.1:{port}/p")
+    assert err.value.kind == "timeout"

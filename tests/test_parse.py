@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -573,3 +574,24 @@ def test_stored_text_is_the_pages_own_words(name: str) -> None:
         if semicolons and piece in n.recommendations:
             piece = piece.removeprefix("and ")  # the list's own "; and" is the separator, not the item
         assert piece in page, piece
+
+
+def test_cli_url_goes_through_the_fetchers_size_cap(httpserver) -> None:  # type: ignore[no-untyped-def]
+    # 6 MB of markup that travels as a few KB of gzip: the cap applies to what it grows into.
+    bomb = gzip.compress(b"<p>" + b"a" * 6_000_000 + b"</p>")
+    httpserver.expect_request("/bomb/").respond_with_data(
+        bomb, content_type="text/html", headers={"Content-Encoding": "gzip"}
+    )
+    result = _tipwatch("parse", httpserver.url_for("/bomb/"))
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.startswith("tipwatch: error: ") and "byte cap" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_cli_url_redirect_to_another_host_is_refused(httpserver) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = httpserver.url_for("/page/").replace("localhost", "127.0.0.1")
+    httpserver.expect_request("/moved/").respond_with_data("", status=302, headers={"Location": elsewhere})
+    httpserver.expect_request("/page/").respond_with_data(page_file("stategov-2023-haiti").read_bytes())
+    result = _tipwatch("compare", httpserver.url_for("/moved/"), httpserver.url_for("/moved/"))
+    assert result.returncode != 0 and result.stdout == ""
+    assert "not an allowed host" in result.stderr and result.stderr.count("\n") == 1

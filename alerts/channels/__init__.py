@@ -32,6 +32,7 @@ class Option:
     required: bool = False
     default: Any = None
     choices: tuple[Any, ...] = ()
+    bounds: tuple[float, float] | None = None  # inclusive; also refuses NaN and infinity
 
 
 class Channel:
@@ -66,6 +67,9 @@ class Channel:
                 raise ChannelConfigError(
                     name, key, f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}"
                 )
+            if spec.bounds and not (spec.bounds[0] <= value <= spec.bounds[1]):  # NaN fails both
+                low, high = spec.bounds
+                raise ChannelConfigError(name, key, f"expected {low:g} to {high:g}, got {value!r}")
             checked[key] = value
         return checked
 

@@ -25,7 +25,7 @@ DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 class EmailChannel(Channel):
     OPTIONS = {  # noqa: RUF012
         "host": Option((str,), required=True),
-        "port": Option((int,)),
+        "port": Option((int,), bounds=(1, 65535)),
         "security": Option((str,), default="starttls", choices=("starttls", "tls", "none")),
         "from": Option((str,), required=True),
         "to": Option((str, list), required=True),
@@ -33,7 +33,7 @@ class EmailChannel(Channel):
         "username_env": Option((str,)),
         "password_env": Option((str,)),
         "ca_file": Option((str,)),  # a private CA or self-signed relay certificate to trust
-        "timeout": Option((int, float), default=30),
+        "timeout": Option((int, float), default=30, bounds=(0.001, 3600)),
     }
 
     def __init__(self, name: str, options: Mapping[str, Any]) -> None:
@@ -91,7 +91,15 @@ class EmailChannel(Channel):
                 smtp.starttls(context=context)
             if self.options["password_env"]:
                 user = self.options["username"] or secret_from_env(self.options["username_env"], "SMTP user")
-                smtp.login(user, secret_from_env(self.options["password_env"], "SMTP password"))
+                try:
+                    smtp.login(user, secret_from_env(self.options["password_env"], "SMTP password"))
+                except UnicodeEncodeError:
+                    # The error would quote a character of the password and its position.
+                    raise DeliveryError(
+                        "login failed: the SMTP password or user has non-ASCII characters, which SMTP login "
+                        "cannot carry",
+                        permanent=True,
+                    ) from None
             sender = self.options["from"]
             smtp.ehlo_or_helo_if_needed()
             code, reply = smtp.mail(sender)

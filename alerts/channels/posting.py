@@ -6,10 +6,10 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
+from alerts import redaction
 from alerts.errors import DeliveryError
 
 REDACTED = "[redacted-url]"
@@ -25,9 +25,10 @@ class _RedactUrls(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         for url in self.urls:
-            if urlsplit(url).path in message:
-                record.msg, record.args = redact(message, url), ()
-                message = record.msg
+            cleaned = redact(message, url)
+            if cleaned != message:
+                record.msg, record.args = cleaned, ()
+                message = cleaned
         return True
 
 
@@ -36,12 +37,8 @@ logging.getLogger("urllib3.connectionpool").addFilter(_redact_logs)
 
 
 def redact(text: str, url: str) -> str:
-    """Remove the URL and its secret-bearing parts (path, query) from a message."""
-    parts = urlsplit(url)
-    for secret in (url, f"{parts.netloc}{parts.path}", parts.path if len(parts.path) > 1 else "", parts.query):
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+    """Remove the URL and every secret-bearing part of it (host, path, query, in any spelling) from a message."""
+    return redaction.redact(text, redaction.secret_forms(url), REDACTED)
 
 
 def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str], timeout: float) -> str:
@@ -69,7 +66,7 @@ def retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)

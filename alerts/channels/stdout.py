@@ -6,6 +6,7 @@ import sys
 
 from alerts.channels import Channel, register
 from alerts.compose import Message
+from snapshots.safe_text import clean_text
 
 
 @register("stdout")
@@ -13,6 +14,6 @@ class StdoutChannel(Channel):
     OPTIONS = {}  # noqa: RUF012
 
     def send(self, message: Message, *, key: str) -> str:
-        sys.stdout.write(f"=== {message.subject}\n{message.text}\n")
+        sys.stdout.write(clean_text(f"=== {message.subject}\n{message.text}\n"))
         sys.stdout.flush()
         return "printed"

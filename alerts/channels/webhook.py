@@ -11,7 +11,7 @@ from alerts.compose import Message
 class WebhookChannel(Channel):
     OPTIONS = {  # noqa: RUF012
         "url_env": Option((str,), required=True),
-        "timeout": Option((int, float), default=15),
+        "timeout": Option((int, float), default=15, bounds=(0.001, 3600)),
     }
 
     def send(self, message: Message, *, key: str) -> str:

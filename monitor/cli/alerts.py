@@ -34,13 +34,15 @@ def test_channel(app: AppContext, channel_name: str) -> None:
     except ChannelConfigError as exc:
         raise click.ClickException(f"{config.path}: {exc}") from None
     key = f"tipwatch:test:{channel_name}:{int(time.time())}"
+    secrets = alerts.channel_secrets([settings])
     try:
         answer = channel.send(alerts.sample_message(config.alerts.base_url), key=key)
     except DeliveryError as exc:
         kind = "permanent" if exc.permanent else "temporary"
-        click.echo(f"{channel_name} ({settings.type}): not delivered ({kind} failure): {exc}", err=True)
+        failure = alerts.redact(str(exc), secrets)
+        click.echo(f"{channel_name} ({settings.type}): not delivered ({kind} failure): {failure}", err=True)
         sys.exit(1)
-    click.echo(f"{channel_name} ({settings.type}): delivered; the server answered: {answer}")
+    click.echo(f"{channel_name} ({settings.type}): delivered; the server answered: {alerts.redact(answer, secrets)}")
 
 
 @alerts_group.command("pending")
@@ -59,11 +61,13 @@ def pending(app: AppContext) -> None:
     click.echo(f"{'channel':<{width}}  " + "  ".join(f"{s:>7}" for s in STATUSES))
     for name, by_status in table.items():
         click.echo(f"{name:<{width}}  " + "  ".join(f"{by_status.get(s, 0):>7}" for s in STATUSES))
+    # Rows written before secrets were redacted by value may still hold one: redact again on the way out.
+    secrets = alerts.channel_secrets(app.config.alerts.channels) if app.config_path.exists() else []
     if dead:
         click.echo(f"\nDead letters ({len(dead)}; `tipwatch alerts retry --dead` sends them again):")
         for row in dead:
             click.echo(f"  #{row['id']} {row['channel']}: {row['about']} ({row['attempts']} attempts)")
-            click.echo(f"      last error: {row['last_error']}")
+            click.echo(f"      last error: {alerts.redact(row['last_error'] or '', secrets)}")
 
 
 @alerts_group.command("retry")

@@ -19,6 +19,7 @@ from rich.text import Text
 from sqlite_utils import Database
 
 from monitor.cli import AppContext, pass_app
+from monitor.cli.console import SafeConsole
 from monitor.cli.parse import read_source
 from monitor.parse import parse_narrative
 from snapshots import queries
@@ -40,7 +41,7 @@ color_option = click.option(
 
 
 def _console(color: bool | None) -> Console:
-    return Console(highlight=False, force_terminal=color, no_color=color is False, soft_wrap=True)
+    return SafeConsole(highlight=False, force_terminal=color, no_color=color is False, soft_wrap=True)
 
 
 def _country(db: Database, query: str) -> str:
@@ -212,7 +213,7 @@ def history(app: AppContext, country: str, as_json: bool) -> None:
         table.add_column(column)
     for snap, recorded in rows:
         table.add_row(str(snap.id), str(snap.edition), snap.fetched_at, snap.tier, _what_changed(recorded))
-    Console(highlight=False).print(table)
+    SafeConsole(highlight=False).print(table)
 
 
 @click.command("diff")
@@ -306,7 +307,7 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
         table.add_column(column.replace("_", " "))
     for row in rows:
         table.add_row(*("yes" if v is True else "" if v is False else str(v) for v in row))
-    Console(highlight=False).print(table)
+    SafeConsole(highlight=False).print(table)
 
 
 @click.command("changes")
@@ -328,7 +329,7 @@ def changes(
     if as_json:
         _echo_json({"changes": [r.to_json() for r in records]})
         return
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)
     for r in records:
         line = Text(f"#{r.id} {r.created_at[:10]} [{r.significance}] {r.kind}: ", style="bold")
         console.print(line + Text(r.summary, style=_SIGNIFICANCE_STYLE[r.significance]))
@@ -380,7 +381,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
     for thread in tracker.threads:
         cells = [thread.cells[e].label.replace("_", " ") if e in thread.cells else "" for e in tracker.editions]
         table.add_row(thread.text, *cells, f"{thread.years_carried}" + ("" if thread.active else " (dropped)"))
-    Console(highlight=False).print(table)
+    SafeConsole(highlight=False).print(table)
 
 
 def _load(source: str) -> Narrative:

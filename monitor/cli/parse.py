@@ -7,30 +7,43 @@ import re
 from pathlib import Path
 
 import click
-import requests
 from rich.console import Console
 from rich.text import Text
 
-from monitor import PROJECT_URL, __version__
-from monitor.errors import FetchError, TipwatchError
+from monitor.cli.console import SafeConsole
+from monitor.config import Config
+from monitor.errors import TipwatchError
 from monitor.parse import parse_narrative
 from snapshots.countries import display_name
 from snapshots.models import Narrative
 
-USER_AGENT = f"Mozilla/5.0 (compatible; tipwatch/{__version__}; +{PROJECT_URL})"
-_TIMEOUT = 30
 _SUMMARY_EXCERPT = 400
 
 
 def fetch_page(url: str) -> bytes:
-    """One plain GET. The scheduled job uses the fetch module; this is only for trying the parser on a URL."""
+    """GET through the one Fetcher (size cap, deadline, allow-list, error kinds), as a sweep would.
+
+    The URL's own host is trusted since the user typed it; redirects go only to the configured hosts.
+    """
+    from monitor.fetch import Fetcher
+
+    config = _config()
+    fetcher = Fetcher(config.fetch, config.source.allowed_hosts)
+    fetcher.allow_host(url)
     try:
-        response = requests.get(url, headers={"User-Agent": USER_AGENT}, timeout=_TIMEOUT)
-    except requests.RequestException as exc:
-        raise FetchError("network", f"cannot fetch {url}: {exc.__class__.__name__}") from exc
-    if response.status_code != 200:
-        raise FetchError("http", f"{url} answered HTTP {response.status_code}", status=response.status_code)
-    return response.content
+        return fetcher.get(url).body
+    finally:
+        fetcher.close()
+
+
+def _config() -> Config:
+    """The config file's fetch rules when there is one; trying the parser needs no config file."""
+    from monitor.cli import AppContext
+
+    app = click.get_current_context().find_object(AppContext)
+    if app is None or not app.config_path.exists():
+        return Config()
+    return app.config
 
 
 def read_source(source: str) -> tuple[bytes, str | None]:
@@ -56,7 +69,7 @@ def parse(source: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(narrative.to_json(), ensure_ascii=False))
     else:
-        _print_summary(narrative, Console(highlight=False))
+        _print_summary(narrative, SafeConsole(highlight=False))
 
 
 def _print_summary(n: Narrative, console: Console) -> None:

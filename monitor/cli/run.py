@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from monitor.cli import AppContext, pass_app
+from monitor.config import check_country
 from monitor.pipeline import PageOutcome, SweepResult, sweep
+from snapshots.safe_text import clean_text
 
 
 @click.command()
@@ -27,6 +29,8 @@ def run(app: AppContext, editions: tuple[int, ...], countries: tuple[str, ...], 
     non-zero for a config or database error, or when another run holds the lock.
     """
     config = app.config
+    for country in countries:
+        check_country(country, "--country")
     with sweep_display() as progress:
         result = sweep(
             config,
@@ -74,6 +78,10 @@ def sweep_display() -> Iterator[Any]:
 
 
 def format_outcome(page: PageOutcome) -> str:
+    return clean_text(_format_outcome(page))
+
+
+def _format_outcome(page: PageOutcome) -> str:
     head = f"{page.edition} {page.slug}: {page.outcome}"
     if page.outcome == "error":
         return f"{head} [{page.error_kind}] {page.message}"
@@ -95,10 +103,10 @@ def print_summary(result: SweepResult) -> None:
     width = max(len(name) for name, _ in rows)
     click.echo("tipwatch run")
     for name, value in rows:
-        click.echo(f"  {name:<{width}}  {value}")
+        click.echo(clean_text(f"  {name:<{width}}  {value}"))
     failed = [p for p in result.pages if p.outcome == "error"]
     for page in failed[:20]:
-        click.echo(f"  {page.edition} {page.slug}: [{page.error_kind}] {page.message}")
+        click.echo(clean_text(f"  {page.edition} {page.slug}: [{page.error_kind}] {page.message}"))
     if len(failed) > 20:
         click.echo(f"  … and {len(failed) - 20} more (see `tipwatch status`)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,7 +23,7 @@ def schedule(app: AppContext, once: str | None) -> None:
     misfire_grace_time). A running job is allowed to finish when stopped; a second signal stops at once.
     """
     jobs = {job.id: job for job in load_jobs(app.config)}
-    _log_runs()
+    _log_runs(progress=once is not None and sys.stderr.isatty())
     if once is None:
         run_scheduler(app.config, app.db_path)
         return
@@ -46,9 +47,13 @@ def status(app: AppContext) -> None:
         click.echo(line)
 
 
-def _log_runs() -> None:
-    """Each run's outcome is logged at INFO: show it unless the user asked for less (-q)."""
-    logger = logging.getLogger("monitor.schedule")
+def _log_runs(*, progress: bool) -> None:
+    """Each run's outcome is logged at INFO: show it unless the user asked for less (-q).
+
+    With `progress` (one job, run by hand on a terminal) the fetcher's INFO lines show too, so retries
+    and unreachable editions appear as they happen instead of after minutes of silence.
+    """
+    logger = logging.getLogger("monitor" if progress else "monitor.schedule")
     if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
         logger.setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
 

@@ -15,7 +15,14 @@ from monitor.web.server import serve_forever
 def serve(app: AppContext, host: str, port: int) -> None:
     """Browse changes, tier timelines, diffs and recommendations in a web page (read-only)."""
     app.open_db(readonly=True).conn.close()  # fail early, in one line, when the database is missing
-    serve_forever(app.db_path, host=host, port=port, announce=lambda url: click.echo(f"tipwatch: serving {url}"))
+    base_url = app.config.alerts.base_url if app.config_path.exists() else ""
+    serve_forever(
+        app.db_path,
+        host=host,
+        port=port,
+        base_url=base_url,
+        announce=lambda url: click.echo(f"tipwatch: serving {url}"),
+    )
 
 
 COMMANDS: list[click.Command] = [serve]

@@ -11,6 +11,7 @@ import dataclasses
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,12 @@ from werkzeug.exceptions import HTTPException
 from monitor import __version__
 from monitor.web import diffview
 from monitor.web.chart import TIER_CSS, tier_chart
+from monitor.web.converters import CONVERTERS
+from monitor.web.hosts import host_guard
 from snapshots import browse
 from snapshots.db import open_db
 from snapshots.models import SIGNIFICANCE_RANK, TIERS
+from snapshots.safe_text import clean_text
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
@@ -53,9 +57,14 @@ _DIFF_CACHE_LOCK = threading.Lock()
 pages = Blueprint("pages", __name__)
 
 
-def create_app(db_path: str | Path) -> Flask:
-    """The app for one database file, opened read-only, one connection per request."""
+def create_app(db_path: str | Path, *, hosts: Iterable[str] = ()) -> Flask:
+    """The app for one database file, opened read-only, one connection per request.
+
+    It answers to loopback names and `hosts` (the --host it is bound to, the host of alerts.base_url).
+    """
     app = Flask(__name__)
+    app.url_map.converters.update(CONVERTERS)  # before the routes are registered
+    app.before_request(host_guard(hosts))
     app.config["DB_PATH"] = str(db_path)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(pages)
@@ -138,7 +147,7 @@ def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         abort(400, description=f"{name} must be a whole number")
     return int(raw)
 
@@ -378,7 +387,7 @@ def search() -> Any:
 
 def _feed(flt: browse.ChangeFilter, title: str) -> Response:
     changes = browse.latest_changes(db(), dataclasses.replace(flt, limit=FEED_SIZE))
-    body = render_template("feed.xml", changes=changes, title=title, feed_url=request.url)
+    body = clean_text(render_template("feed.xml", changes=changes, title=title, feed_url=request.url))
     return Response(body, mimetype="application/atom+xml")
 
 
