@@ -50,6 +50,7 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     elapsed_ms: float
+    charset: str | None = None  # the Content-Type charset, which the parser weighs before the page's own label
 
     @property
     def not_modified(self) -> bool:
@@ -299,6 +300,7 @@ class Fetcher:
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             elapsed_ms=(time.monotonic() - started) * 1000,
+            charset=_charset(response.headers.get("Content-Type", "")),
         )
 
     def _check_host(self, url: str, origin: str) -> None:
@@ -386,3 +388,12 @@ def _reason(exc: Exception) -> str:
         if marker in text:
             return marker.lower()
     return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
+def _charset(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if it names one."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \t\"'"):
+            return value.strip(" \t\"'")
+    return None

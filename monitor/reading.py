@@ -36,7 +36,7 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading
         fetched = _fetch(fetcher, config, page)
         if fetched.not_modified:
             return Reading(at, fetched)
-        narrative = _parse(fetched.body, fetched.final_url)
+        narrative = _parse(fetched)
     except ParseError as exc:
         return Reading(at, error_kind=exc.kind, message=str(exc))
     except FetchError as exc:
@@ -44,13 +44,13 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading
     return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
 
 
-def _parse(data: bytes, url: str) -> Narrative:
+def _parse(fetched: FetchResult) -> Narrative:
     # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
     from monitor.parse import parse_narrative
 
     # A page cut before </body> in a sweep is a broken transfer more often than a short page: refuse it
     # ("truncated") so that the next sweep fetches it again, rather than storing half a narrative.
-    return parse_narrative(data, url, refuse_cut_html=True)
+    return parse_narrative(fetched.body, fetched.final_url, charset=fetched.charset, refuse_cut_html=True)
 
 
 def read_pages(

@@ -515,6 +515,17 @@ def test_cli_fetches_a_url_with_the_project_user_agent(httpserver) -> None:  # t
     assert agent.startswith("Mozilla/5.0 (compatible; tipwatch/") and __version__ in agent
 
 
+def test_cli_url_passes_the_http_charset_to_the_parser(httpserver) -> None:  # type: ignore[no-untyped-def]
+    # UTF-16 without a BOM under a wrong utf-8 label: only the server's header can say what it is.
+    page = '<html><head><meta charset="utf-8"></head><body><h2>CHILE (Tier 1)</h2><p>“Q” é</p></body></html>'
+    httpserver.expect_request("/chile/").respond_with_data(
+        page.encode("utf-16-le"), content_type="text/html; charset=utf-16-le"
+    )
+    result = CliRunner().invoke(cli, ["parse", "--json", httpserver.url_for("/chile/")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"] == "“Q” é"
+
+
 # --- the sample site (monitor/samples): every page it renders reads back as its data ---------------------------
 
 

@@ -385,13 +385,13 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
 
 
 def _load(source: str) -> Narrative:
-    data, url = read_source(source)
+    data, url, charset = read_source(source)
     if data.lstrip().startswith(b"{"):  # a narrative saved with `tipwatch parse --json`
         try:
             return Narrative.from_json(json.loads(data))
         except (ValueError, KeyError, TypeError):
             pass
-    return parse_narrative(data, url)
+    return parse_narrative(data, url, charset=charset)
 
 
 @click.command("compare")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -17,10 +18,13 @@ from monitor.parse import parse_narrative
 from snapshots.countries import display_name
 from snapshots.models import Narrative
 
+if TYPE_CHECKING:
+    from monitor.fetch import FetchResult
+
 _SUMMARY_EXCERPT = 400
 
 
-def fetch_page(url: str) -> bytes:
+def fetch_page(url: str) -> FetchResult:
     """GET through the one Fetcher (size cap, deadline, allow-list, error kinds), as a sweep would.
 
     The URL's own host is trusted since the user typed it; redirects go only to the configured hosts.
@@ -31,7 +35,7 @@ def fetch_page(url: str) -> bytes:
     fetcher = Fetcher(config.fetch, config.source.allowed_hosts)
     fetcher.allow_host(url)
     try:
-        return fetcher.get(url).body
+        return fetcher.get(url)
     finally:
         fetcher.close()
 
@@ -46,11 +50,13 @@ def _config() -> Config:
     return app.config
 
 
-def read_source(source: str) -> tuple[bytes, str | None]:
+def read_source(source: str) -> tuple[bytes, str | None, str | None]:
+    """The page's bytes, its URL (None for a file) and the HTTP charset (None for a file)."""
     if re.match(r"https?://", source, re.IGNORECASE):
-        return fetch_page(source), source
+        fetched = fetch_page(source)
+        return fetched.body, source, fetched.charset
     try:
-        return Path(source).read_bytes(), None
+        return Path(source).read_bytes(), None, None
     except OSError as exc:
         raise TipwatchError(f"cannot read {source}: {exc.strerror or exc}") from exc
 
@@ -64,8 +70,8 @@ def parse(source: str, as_json: bool) -> None:
     Exits 1 with one line on stderr when the page is not a narrative (block page, index page, cut-off
     download, ...).
     """
-    data, url = read_source(source)
-    narrative = parse_narrative(data, url)
+    data, url, charset = read_source(source)
+    narrative = parse_narrative(data, url, charset=charset)
     if as_json:
         click.echo(json.dumps(narrative.to_json(), ensure_ascii=False))
     else:
