@@ -1,0 +1,106 @@
+"""Precision and recall of the figure extractor on the labelled sentences, and its time per narrative.
+
+Goal: precision 100%, recall >= 95%. The held-out set (tests/fixtures/figures/heldout.yaml) was
+written before the extractor and never used to tune it, so it is reported on its own.
+A figure counts as found only when every field matches its label (value, qualifier, scope,
+previous, unit, reported); one wrong field is a false positive and a miss.
+
+    .venv/bin/python bench/bench_figures.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from snapshots.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
+from tests.figures_corpus import HELD_OUT, TUNING, Labelled, load_corpus  # noqa: E402
+
+
+def score(corpus: list[Labelled]) -> dict[str, tuple[int, int, int]]:
+    """(true positives, false positives, misses) per measure and "overall"."""
+    counts: dict[str, Counter[str]] = {m: Counter() for m in (*MEASURES, "overall")}
+    for item in corpus:
+        expected = Counter(item.expected)
+        found = Counter(figures_in_text(item.sentence, item.section))
+        for figure in expected | found:
+            hit = min(expected[figure], found[figure])
+            for key in (figure.measure, "overall"):
+                counts[key]["tp"] += hit
+                counts[key]["fp"] += found[figure] - hit
+                counts[key]["fn"] += expected[figure] - hit
+    return {k: (c["tp"], c["fp"], c["fn"]) for k, c in counts.items()}
+
+
+def misses(corpus: list[Labelled]) -> list[str]:
+    lines = []
+    for item in corpus:
+        found = figures_in_text(item.sentence, item.section)
+        if found != item.expected:
+            lines.append(f"  {item.sentence}\n    expected {_short(item.expected)}\n    found    {_short(found)}")
+    return lines
+
+
+def _short(figures) -> str:
+    return (
+        "; ".join(f"{f.measure}/{f.scope}={f.value} q={f.qualifier} prev={f.previous} {f.unit}" for f in figures) or "-"
+    )
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def report(name: str, corpus: list[Labelled]) -> None:
+    print(f"{name}: {len(corpus)} sentences, {sum(len(i.expected) for i in corpus)} labelled figures")
+    print(f"  {'measure':<20} {'precision':>9} {'recall':>7}   tp  fp  fn")
+    for measure, (tp, fp, fn) in score(corpus).items():
+        print(f"  {measure:<20} {_percent(tp, tp + fp):>9} {_percent(tp, tp + fn):>7} {tp:4} {fp:3} {fn:3}")
+    for line in misses(corpus):
+        print(line)
+
+
+def narratives():
+    """Full-size narratives: the synthetic mirror's (30-45 KB each) when it loads, else the samples."""
+    from monitor.parse import parse_narrative
+    from monitor.samples.site import render_country
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from mirror import synthetic_reports
+
+    reports = synthetic_reports(countries=30)
+    return [parse_narrative(render_country(year, slug, reports=reports)) for year, slug in _pages(reports)]
+
+
+def _pages(reports):
+    return [(year, slug) for slug, country in reports.countries.items() for year in country.editions]
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    tuning, held_out = load_corpus(TUNING), load_corpus(HELD_OUT)
+    report("held-out", held_out)
+    report("tuning", tuning)
+    report("all", tuning + held_out)
+    pages = narratives()
+    timings = []
+    for _ in range(rounds):
+        for narrative in pages:
+            start = time.perf_counter()
+            extract_figures(narrative)
+            timings.append(time.perf_counter() - start)
+    size = statistics.median(len(n.summary) + sum(len(t) for t in n.sections.values()) for n in pages)
+    print(
+        f"extract_figures: median {1000 * statistics.median(timings):.2f} ms per narrative "
+        f"({len(pages)} narratives, median {size / 1000:.0f} KB of text, {rounds} rounds)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,616 @@
+"""The report's own numbers: investigations, prosecutions, convictions and victims identified.
+
+Every narrative states its law-enforcement and victim-identification figures in prose. This module
+reads them out of the summary, prosecution and protection sections, each with its verbatim source
+sentence, and says when a figure moves between editions. Pure: text in, frozen records out.
+
+Precision comes first: a figure that is not in the text is worse than a missing one. So a count is
+taken only when a measure verb or noun governs it directly ("convicted 9 traffickers", "opened 118
+investigations") and it counts cases or people as a whole; sub-counts ("involving 58 suspects",
+"including 22 children"), subsets ("officials", "child victims", "within TITP"), other actors
+("NGOs identified ...") and vague amounts ("dozens", "two dozen", "several") give nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from snapshots.models import Narrative
+
+MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
+SCOPES: tuple[str, ...] = ("all", "sex", "labor")
+FIGURE_SECTIONS: tuple[str, ...] = ("summary", "prosecution", "protection")
+# A count of cases ("41 cases", "118 investigations") and a count of people ("12 suspects",
+# "63 victims") are different numbers for the same measure: a change is only read between equals.
+UNITS: tuple[str, ...] = ("cases", "persons")
+
+LAW_ENFORCEMENT: tuple[str, ...] = ("investigations", "prosecutions", "convictions")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as a narrative states it.
+
+    `value` is None (and `reported` False, `unit` None) for an explicit "did not report" statement.
+    `previous` is the prior period's figure when the same sentence gives it.
+    """
+
+    measure: str  # one of MEASURES
+    value: int | None
+    qualifier: str | None  # "at least", "approximately", "more than", ... lower case; None if exact
+    scope: str  # one of SCOPES
+    previous: int | None
+    section: str  # one of FIGURE_SECTIONS
+    sentence: str  # verbatim
+    reported: bool = True
+    unit: str | None = None  # one of UNITS; None when not reported
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Figure:
+        return cls(
+            measure=data["measure"],
+            value=data.get("value"),
+            qualifier=data.get("qualifier"),
+            scope=data.get("scope", "all"),
+            previous=data.get("previous"),
+            section=data["section"],
+            sentence=data["sentence"],
+            reported=data.get("reported", True),
+            unit=data.get("unit"),
+        )
+
+
+# -- numbers ---------------------------------------------------------------------------------
+
+_UNITS_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_VALUE = {w: i for i, w in enumerate(_UNITS_WORDS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS_WORDS)}
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first so "seventeen" wins over "seven".
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_UNIT_RE = _alternation(_UNITS_WORDS[1:])
+_TENS_RE = _alternation(_TENS_WORDS)
+_BELOW_100 = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_alternation(_UNITS_WORDS[1:10])}))?|(?:{_UNIT_RE}))"
+_WORD_NUMBER = rf"(?:(?:{_alternation(_UNITS_WORDS[1:10])})\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# "two dozen" and "one hundred" share a first word: a word number never runs into "dozen".
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|\b{_WORD_NUMBER}\b(?![-\s]dozen))"
+QUALIFIER = (
+    r"(?:at least|at most|approximately|more than|fewer than|less than|about|nearly|almost|over|"
+    r"roughly|around|an estimated|up to)"
+)
+COUNT = rf"(?:(?P<qualifier>{QUALIFIER})\s+)?(?P<number>{NUMBER})"
+
+
+def parse_number(text: str) -> int:
+    """The value of a number written as the report writes it: "1,204", "seven", "twenty-three"."""
+    text = text.strip().lower()
+    if text[0].isdigit():
+        return int(text.replace(",", ""))
+    total = 0
+    for word in re.split(r"[-\s]+", text):
+        if word == "and":
+            continue
+        if word == "hundred":
+            total *= 100
+        else:
+            total += _WORD_VALUE[word]
+    return total
+
+
+def _unnamed(pattern: str) -> str:
+    """The pattern with its named groups made plain, so that it can repeat inside another."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+_LIST_SEPARATOR = r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)"
+
+
+# -- sentences -------------------------------------------------------------------------------
+
+# A sentence ends at . ! ? (maybe closing a quote or bracket) before a capital; not after "U.S." etc.
+_SENTENCE_END = re.compile(
+    r"(?<!\bU\.S\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bvs\.)(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(])"
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a section's text, verbatim (only the surrounding whitespace trimmed)."""
+    found = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
+            found.append(paragraph[start : match.start() + len(match.group(0).rstrip())].strip())
+            start = match.end()
+        found.append(paragraph[start:].strip())
+    return [s for s in found if s]
+
+
+# -- the phrases -----------------------------------------------------------------------------
+
+# Words allowed between the count and its noun. Anything else ("child", "male", "Filipino") makes the
+# count a subset, which is not the measure.
+_MODIFIERS = (
+    r"(?:(?:new|alleged|suspected|potential|possible|presumed|criminal|human|sex|labor|labour|forced|trafficking)\s+)*"
+)
+_NOUN = (
+    r"(?P<noun>cases?|suspects?|traffickers?|defendants?|individuals?|people|persons?|perpetrators?|offenders?|"
+    r"investigations?|prosecutions?|convictions?|victims?)\b"
+)
+_PERSON_NOUNS = ("suspect", "trafficker", "defendant", "individual", "people", "person", "perpetrator", "offender")
+
+_VERB_MEASURE = {
+    "investigat": "investigations",
+    "prosecut": "prosecutions",
+    "charg": "prosecutions",
+    "indict": "prosecutions",
+    "convict": "convictions",
+    "identif": "victims_identified",
+}
+_VERB = (
+    r"(?P<verb>investigat(?:ed|ing|e)|prosecut(?:ed|ing|e)|charg(?:ed|ing)|indict(?:ed|ing)|convict(?:ed|ing)|"
+    r"identif(?:ied|ying|y))"
+)
+# "opened investigations into 41 cases", "secured convictions against 9 traffickers"
+_NOUN_TRIGGER = (
+    r"(?:opened|initiated|launched|began|started|conducted|secured|obtained|achieved|reported|recorded)\s+"
+    r"(?:new\s+)?(?:criminal\s+)?(?:trafficking\s+)?(?P<trigger_noun>investigations|prosecutions|convictions)\s+"
+    r"(?:into|of|against|in)"
+)
+# "opened 118 trafficking investigations", "secured 23 convictions"
+_COUNTING_VERB = (
+    r"(?P<counting>opened|initiated|launched|began|started|conducted|secured|obtained|achieved|reported|recorded|"
+    r"carried out|pursued)"
+)
+_FIGURE = re.compile(
+    rf"\b(?:{_VERB}|{_NOUN_TRIGGER}|{_COUNTING_VERB})\s+(?:a total of\s+)?{COUNT}"
+    # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
+    rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;]|$))))",
+    re.IGNORECASE,
+)
+
+_SCOPE_PHRASE = (
+    r"(?:(?P<scope_word>sex|labor|labour)\s+trafficking|(?P<forced>forced\s+labou?r)|(?:human\s+)?trafficking)"
+)
+# After the noun: "for sex trafficking", "of forced labor", "involving labor trafficking".
+_TRAILING_SCOPE = re.compile(rf"\s+(?:for|of|involving|in)\s+{_SCOPE_PHRASE}\b", re.IGNORECASE)
+# After the noun, words that make the count a subset or another number altogether.
+_RESTRICTION = re.compile(
+    r"\s+(?:within|among|abroad|under\b|from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
+    r"(?:for|of|involving|with|in)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
+    r"(?:19|20)\d\d\b|absentia\b|total\b|(?:sex\s+|labou?r\s+|human\s+)?trafficking\b|forced\s+labou?r\b|"
+    rf"{NUMBER}\s))",
+    re.IGNORECASE,
+)
+# Subjects that are not the government: "NGOs identified 120 victims".
+_OTHER_ACTOR = re.compile(
+    r"\bNGOs?\b|civil society|international organizations?|\bIOM\b|foreign governments?|media|researchers|observers"
+)
+_GOVERNMENT_ACTOR = re.compile(
+    r"government|authorities|police|law enforcement|officials|ministr|courts|prosecutors|judges|officers", re.I
+)
+# Counts a verb governs but that are not this period's new figure.
+_NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
+
+_YEAR_OR_PERIOD = (
+    r"(?:in\s+(?:(?:19|20)\d\d|the\s+(?:previous|prior|last)\s+(?:reporting\s+period|year))|"
+    r"(?:during\s+)?the\s+(?:previous|prior)\s+(?:reporting\s+period|year))"
+)
+_PREVIOUS = re.compile(
+    rf"\s*(?:,\s*|\(\s*)(?:compared\s+(?:with|to)|an?\s+(?:increase|decrease|rise|drop|decline)\s+from|up\s+from|"
+    rf"down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER})"
+    rf"(?:\s+{_MODIFIERS}{_NOUN})?\s+{_YEAR_OR_PERIOD}\b",
+    re.IGNORECASE,
+)
+_PREVIOUS_PAREN = re.compile(
+    rf"\s*\(\s*(?P<previous>{NUMBER})(?:\s+{_MODIFIERS}{_NOUN})?\s+{_YEAR_OR_PERIOD}\s*\)",
+    re.IGNORECASE,
+)
+# ", including 22 children" and such asides sit between a figure and its "compared with".
+# So do "involving 52 suspects", "in 2023" and "during the reporting period".
+_ASIDE_OR_TIME = re.compile(
+    r"(?:\s*,\s*including\s+[^,;()]*?(?=\s*,)|\s+(?:in|during)\s+(?:(?:19|20)\d\d|the\s+reporting\s+period)\b|"
+    rf"\s+involving\s+(?:{QUALIFIER}\s+)?{NUMBER}\s+{_MODIFIERS}\w+)*",
+    re.IGNORECASE,
+)
+_MEASURE_LIST_ITEM = re.compile(
+    rf"\s*,\s*(?:and\s+)?{COUNT}\s+{_MODIFIERS}(?P<noun>investigations|prosecutions|convictions)\b", re.IGNORECASE
+)
+_PREVIOUS_ITEM = rf"(?P<number>{NUMBER})\s+{_MODIFIERS}(?P<noun>investigations|prosecutions|convictions|victims)\b"
+_PREVIOUS_LIST = re.compile(
+    rf",\s*compared\s+(?:with|to)\s+(?P<items>{_unnamed(_PREVIOUS_ITEM)}(?:{_LIST_SEPARATOR}{_unnamed(_PREVIOUS_ITEM)})+)"
+    rf"\s+{_YEAR_OR_PERIOD}",
+    re.IGNORECASE,
+)
+
+_SPLIT_ITEM = rf"{COUNT}\s+(?:for\s+|of\s+)?(?:{_SCOPE_PHRASE})(?:\s+{_NOUN})?"
+_SPLIT_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
+
+
+# "(30 sex trafficking and 11 labor trafficking)", ", including 12 for labor trafficking"
+_SPLIT = re.compile(
+    rf"(?P<open>\s*\(\s*(?:including\s+)?|\s*,\s*including\s+|\s*[—–]\s*)(?P<items>{_unnamed(_SPLIT_ITEM)}(?:{_SPLIT_SEPARATOR}{_unnamed(_SPLIT_ITEM)})*)\s*(?P<close>[)—–]?)",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(
+    rf"\s*,?\s+and\s+{COUNT}\s+(?:(?P<modifiers>{_MODIFIERS}){_NOUN}|for\s+{_SCOPE_PHRASE})", re.IGNORECASE
+)
+
+
+def _scope(text: str) -> str:
+    text = text.lower()
+    if "labor" in text or "labour" in text:
+        return "labor" if "sex" not in text else "mixed"
+    return "sex" if "sex" in text else "all"
+
+
+def _unit(noun: str, measure_noun: bool) -> str:
+    noun = noun.lower()
+    if noun.startswith("victim") or noun.rstrip("s") in _PERSON_NOUNS or noun == "people":
+        return "persons"
+    return "cases" if measure_noun or noun.startswith("case") else "persons"
+
+
+def _measure(match: re.Match[str]) -> str | None:
+    """The measure a count belongs to, or None when its verb and noun do not make one."""
+    if match["elided"] is not None:
+        verb = (match["verb"] or "").lower()
+        measure = next((m for stem, m in _VERB_MEASURE.items() if verb.startswith(stem)), None)
+        return measure if measure != "victims_identified" else None
+    noun = match["noun"].lower()
+    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    if match["counting"]:
+        # "opened 118 investigations": only a measure noun says what was counted.
+        return noun_measure
+    if match["trigger_noun"]:
+        measure = match["trigger_noun"].lower()
+        return measure if not noun_measure and not noun.startswith("victim") else None
+    verb_measure = next(m for stem, m in _VERB_MEASURE.items() if match["verb"].lower().startswith(stem))
+    if verb_measure == "victims_identified":
+        return verb_measure if noun.startswith("victim") else None
+    if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
+        return None
+    return verb_measure
+
+
+def _by_government(sentence: str, verb_start: int) -> bool:
+    subject = re.split(r"[;:]|,\s+(?:and|but|while)\s+", sentence[:verb_start])[-1]
+    return not (_OTHER_ACTOR.search(subject) and not _GOVERNMENT_ACTOR.search(subject))
+
+
+def _figures(sentence: str, section: str) -> list[Figure]:
+    found: list[Figure] = []
+    consumed = 0  # where the last figure's own phrases (split, list, previous) end
+    for match in _FIGURE.finditer(sentence):
+        if match.start() < consumed:
+            continue
+        head = _head(match, sentence, section, found)
+        if head is None:
+            continue
+        rest = sentence[match.end() :]
+        trailing = _TRAILING_SCOPE.match(rest)
+        if trailing:
+            head = _replace(head, scope=head.scope if head.scope != "all" else _scope(trailing.group(0)))
+            rest = rest[trailing.end() :]
+        if _RESTRICTION.match(rest) or head.scope == "mixed":
+            continue
+        parts, rest = _parts(head, rest)
+        if not (parts and parts[0].measure == head.measure and parts[0].scope != "all" and head.scope != "all"):
+            # A sex/labor pair ("12 for sex trafficking and three for labor trafficking") shares no
+            # single prior figure, so only a figure standing alone or with its breakdown takes one.
+            rest = rest[_ASIDE_OR_TIME.match(rest).end() :]
+            previous = _PREVIOUS.match(rest) or _PREVIOUS_PAREN.match(rest)
+            if previous and not previous.groupdict().get("previous_qualifier"):
+                head = _replace(head, previous=parse_number(previous["previous"]))
+                rest = rest[previous.end() :]
+        found += [head, *parts]
+        consumed = len(sentence) - len(rest)
+    return _previous_list(sentence, found)
+
+
+def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]) -> Figure | None:
+    """The figure a governing verb or noun and its count make, before what follows it is read."""
+    measure = _measure(match)
+    if measure is None or _NOT_NEW.search(sentence[: match.start()]):
+        return None
+    if not _by_government(sentence, match.start()):
+        return None
+    if match["elided"] is not None:
+        if not found or not sentence[: match.start()].rstrip().endswith("and"):
+            return None
+        unit, scope = found[-1].unit, "all"
+    else:
+        unit, scope = _unit(match["noun"], bool(match["counting"])), _scope(match["modifiers"])
+    return Figure(measure, parse_number(match["number"]), _qualifier(match), scope, None, section, sentence, True, unit)
+
+
+def _parts(head: Figure, rest: str) -> tuple[list[Figure], str]:
+    """What the words after a figure add to it: a sex/labor breakdown, the other half of a sex/labor
+    pair, or the next measures of a list ("73 investigations, 40 prosecutions, and 22 convictions")."""
+    split = _SPLIT.match(rest)
+    if split and _closes(split["open"], split["close"]):
+        return list(_split_parts(split["items"], head)), rest[split.end() :]
+    continuation = _CONTINUATION.match(rest)
+    if continuation and head.scope != "all":
+        part = _continuation(continuation, head)
+        return ([part], rest[continuation.end() :]) if part else ([], rest)
+    parts = []
+    while head.unit == "cases" and head.measure in LAW_ENFORCEMENT and (item := _MEASURE_LIST_ITEM.match(rest)):
+        measure = item["noun"].lower()
+        parts.append(_replace(head, measure=measure, value=parse_number(item["number"]), qualifier=_qualifier(item)))
+        rest = rest[item.end() :]
+    return parts, rest
+
+
+def _closes(opening: str, closing: str) -> bool:
+    opening = opening.strip()
+    if opening.startswith("("):
+        return closing == ")"
+    if opening[:1] in "—–":
+        return closing in ("—", "–")
+    return True
+
+
+def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
+    """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
+    figure goes to the one figure of its measure (scope all) that the sentence states."""
+    listed = _PREVIOUS_LIST.search(sentence)
+    if not listed:
+        return found
+    previous: dict[str, int] = {}
+    for item in re.finditer(_PREVIOUS_ITEM, listed["items"], re.IGNORECASE):
+        noun = item["noun"].lower()
+        measure = "victims_identified" if noun.startswith("victim") else noun.rstrip("s") + "s"
+        previous[measure] = parse_number(item["number"])
+    counts = Counter(f.measure for f in found if f.scope == "all")
+    return [
+        _replace(f, previous=previous[f.measure])
+        if f.scope == "all" and counts[f.measure] == 1 and f.measure in previous and f.previous is None
+        else f
+        for f in found
+    ]
+
+
+def _replace(figure: Figure, **changes: Any) -> Figure:
+    return dataclasses.replace(figure, **changes)
+
+
+def _qualifier(match: re.Match[str]) -> str | None:
+    return match["qualifier"].lower() if match["qualifier"] else None
+
+
+def _split_parts(items: str, head: Figure) -> Iterator[Figure]:
+    for item in re.finditer(_SPLIT_ITEM, items, re.IGNORECASE):
+        scope = _scope(item.group(0))
+        if scope in ("sex", "labor"):
+            yield Figure(
+                head.measure,
+                parse_number(item["number"]),
+                _qualifier(item),
+                scope,
+                None,
+                head.section,
+                head.sentence,
+                True,
+                head.unit,
+            )
+
+
+def _continuation(match: re.Match[str], head: Figure) -> Figure | None:
+    scope = _scope(match.group(0))
+    if scope not in ("sex", "labor") or scope == head.scope:
+        return None
+    noun = match["noun"]
+    if noun and head.measure == "victims_identified" and not noun.lower().startswith("victim"):
+        return None
+    unit = head.unit if not noun else _unit(noun, noun.lower().startswith(head.measure[:-1]))
+    return Figure(
+        head.measure,
+        parse_number(match["number"]),
+        _qualifier(match),
+        scope,
+        None,
+        head.section,
+        head.sentence,
+        True,
+        unit,
+    )
+
+
+# -- "did not report" ------------------------------------------------------------------------
+
+_GERUND_MEASURE = {
+    "investigating": "investigations",
+    "prosecuting": "prosecutions",
+    "charging": "prosecutions",
+    "convicting": "convictions",
+    "identifying": "victims_identified",
+}
+_MEASURE_NOUNS = r"(?:investigations|prosecutions|convictions)"
+_NOT_REPORTED = re.compile(
+    r"\bdid\s+not\s+(?:report|provide)\s+(?:"
+    r"(?:any\s+|comprehensive\s+|complete\s+)?(?:anti-trafficking\s+)?law\s+enforcement\s+(?:data|statistics|figures)(?P<all>)|"
+    rf"(?P<gerunds>(?:investigating|prosecuting|charging|convicting|identifying)(?:{_LIST_SEPARATOR}(?:investigating|prosecuting|charging|convicting|identifying))*)"
+    rf"\s+any\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|"
+    rf"(?:(?:any|comprehensive)\s+)?(?:(?:data|statistics)\s+on\s+(?:the\s+number\s+of\s+)?|the\s+number\s+of\s+)?(?P<nouns>{_MEASURE_NOUNS}(?:{_LIST_SEPARATOR}{_MEASURE_NOUNS})*)|"
+    r"(?:how\s+many|the\s+number\s+of)\s+(?:trafficking\s+)?victims\s+(?:it|they|authorities|officials)?\s*identified(?P<victims>)|"
+    r"(?:any\s+)?victim\s+identification\s+(?:data|statistics)(?P<victim_data>)"
+    r")",
+    re.IGNORECASE,
+)
+# What may follow a not-reported statement without narrowing it.
+_NOT_REPORTED_END = re.compile(
+    rf"\s*(?:[,.;)]|$|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year|{_TRAILING_SCOPE.pattern})",
+    re.IGNORECASE,
+)
+
+
+def _not_reported(sentence: str, section: str) -> Iterator[Figure]:
+    for match in _NOT_REPORTED.finditer(sentence):
+        rest = sentence[match.end() :]
+        end = _NOT_REPORTED_END.match(rest)
+        if not end:
+            continue
+        scope = _scope((match["modifiers"] or "") + (end.group(0) if end["scope_word"] or end["forced"] else ""))
+        if scope == "mixed":
+            continue
+        if match["all"] is not None:
+            measures: Sequence[str] = LAW_ENFORCEMENT
+        elif match["gerunds"]:
+            measures = _gerund_measures(match["gerunds"], match["noun"])
+        elif match["nouns"]:
+            measures = [n.lower() for n in re.findall(_MEASURE_NOUNS, match["nouns"], re.IGNORECASE)]
+        else:
+            measures = ["victims_identified"]
+        for measure in measures:
+            yield Figure(measure, None, None, scope, None, section, sentence, False, None)
+
+
+def _gerund_measures(gerunds: str, noun: str) -> list[str]:
+    measures = [_GERUND_MEASURE[g.lower()] for g in re.findall(r"[a-z]+ing", gerunds, re.IGNORECASE)]
+    is_victim = noun.lower().startswith("victim")
+    # "identifying any victims" and "convicting any traffickers" agree; "identifying any cases" does not.
+    if any((m == "victims_identified") != is_victim for m in measures):
+        return []
+    return list(dict.fromkeys(measures))
+
+
+# -- the public functions --------------------------------------------------------------------
+
+
+def figures_in_sentence(sentence: str, section: str) -> tuple[Figure, ...]:
+    """Every figure one sentence states, in the order it states them."""
+    return (*_figures(sentence, section), *_not_reported(sentence, section))
+
+
+def figures_in_text(text: str, section: str) -> tuple[Figure, ...]:
+    """Every figure in a section's text, sentence by sentence."""
+    return tuple(f for sentence in sentences(text) for f in figures_in_sentence(sentence, section))
+
+
+def extract_figures(narrative: Narrative) -> tuple[Figure, ...]:
+    """The figures of a narrative's summary, prosecution and protection sections, in page order."""
+    texts = [("summary", narrative.summary)] + [
+        (name, narrative.sections[name]) for name in ("prosecution", "protection") if name in narrative.sections
+    ]
+    return tuple(f for section, text in texts for f in figures_in_text(text, section))
+
+
+# -- figures between editions ----------------------------------------------------------------
+
+_HOME_SECTION = {m: "prosecution" for m in LAW_ENFORCEMENT} | {"victims_identified": "protection"}
+
+
+def headline_figures(figures: Iterable[Figure]) -> dict[tuple[str, str], Figure]:
+    """One figure per (measure, scope): the first stated in the measure's own section, else the summary's.
+
+    A reported number wins over a "did not report" in the same section.
+    """
+    ranked = sorted(
+        enumerate(figures),
+        key=lambda item: (item[1].section != _HOME_SECTION[item[1].measure], not item[1].reported, item[0]),
+    )
+    chosen: dict[tuple[str, str], Figure] = {}
+    for _, figure in ranked:
+        chosen.setdefault((figure.measure, figure.scope), figure)
+    return chosen
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A figure that moved between editions ("move", medium), or a prior figure the report revised
+    ("revision", low: the new edition's "compared with N" disagrees with what the old one said)."""
+
+    kind: str  # "move" | "revision"
+    significance: str  # "medium" | "low"
+    measure: str
+    scope: str
+    unit: str
+    value: int  # move: the new figure; revision: the new edition's stated previous figure
+    was: int  # what the old edition reported
+    old_edition: int
+    new_edition: int
+    sentence: str  # the new edition's source sentence
+
+    @property
+    def summary(self) -> str:
+        label = measure_label(self.measure, self.scope)
+        if self.kind == "move":
+            return f"{label} {self.value}, was {self.was} in {self.old_edition}"
+        return (
+            f"{label}: the {self.new_edition} report gives {self.value} for the previous period, "
+            f"the {self.old_edition} report said {self.was}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "summary": self.summary}
+
+
+def measure_label(measure: str, scope: str = "all") -> str:
+    """ "convictions", "victims identified", "labor trafficking convictions"."""
+    label = measure.replace("_", " ")
+    return label if scope == "all" else f"{scope} trafficking {label}"
+
+
+def figure_changes(
+    old_figures: Iterable[Figure], new_figures: Iterable[Figure], old_edition: int, new_edition: int
+) -> tuple[FigureChange, ...]:
+    """What moved between two editions' figures, measure by measure, in MEASURES and SCOPES order.
+
+    A move counts when the figure changes by at least half of the old one and by at least 5; a revision
+    when the new edition, one year on, states a prior figure that differs from the old edition's.
+    Figures are compared only when both are reported and count the same unit.
+    """
+    old, new = headline_figures(old_figures), headline_figures(new_figures)
+    changes = []
+    for key in [(m, s) for m in MEASURES for s in SCOPES]:
+        before, after = old.get(key), new.get(key)
+        if before is None or after is None or before.value is None or after.value is None:
+            continue
+        if before.unit != after.unit:
+            continue
+        delta = abs(after.value - before.value)
+        if delta >= 5 and 2 * delta >= before.value:
+            changes.append(_change("move", "medium", after, after.value, before.value, old_edition, new_edition))
+        if after.previous is not None and after.previous != before.value and new_edition - old_edition == 1:
+            changes.append(_change("revision", "low", after, after.previous, before.value, old_edition, new_edition))
+    return tuple(changes)
+
+
+def _change(kind: str, significance: str, figure: Figure, value: int, was: int, old: int, new: int) -> FigureChange:
+    assert figure.unit is not None
+    return FigureChange(
+        kind, significance, figure.measure, figure.scope, figure.unit, value, was, old, new, figure.sentence
+    )
