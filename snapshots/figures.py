@@ -348,7 +348,7 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
     if not _by_government(sentence, match.start()):
         return None
     if match["elided"] is not None:
-        if not found or not sentence[: match.start()].rstrip().endswith("and"):
+        if not found or not re.search(r"(?:,|\band)\s*$", sentence[: match.start()]):
             return None
         unit, scope = found[-1].unit, "all"
     else:
@@ -472,7 +472,8 @@ _NOT_REPORTED = re.compile(
 )
 # What may follow a not-reported statement without narrowing it.
 _NOT_REPORTED_END = re.compile(
-    rf"\s*(?:[,.;)]|$|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year|{_TRAILING_SCOPE.pattern})",
+    r"\s*(?:[,.;)]|$|(?:and|but)\s|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|"
+    rf"\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year|{_TRAILING_SCOPE.pattern})",
     re.IGNORECASE,
 )
 
