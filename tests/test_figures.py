@@ -171,3 +171,50 @@ def test_a_split_figure_moves_on_its_own_scope():
         "sex trafficking convictions 25, was 5 in 2024",
         "labor trafficking convictions 2, was 20 in 2024",
     ]
+
+
+# -- the sample site, read the way a sweep reads it (rendered page -> parser -> figures) ----------
+
+
+def _sample(year: int, slug: str, *, revised: bool = False) -> tuple[Figure, ...]:
+    from monitor.parse import parse_narrative
+    from monitor.samples.site import render_country
+
+    return extract_figures(parse_narrative(render_country(year, slug, revised=revised)))
+
+
+def test_the_sample_site_shows_a_figure_move_and_a_revised_prior_figure():
+    brazil = figure_changes(_sample(2024, "brazil"), _sample(2025, "brazil"), 2024, 2025)
+    assert [(c.significance, c.summary) for c in brazil] == [("medium", "convictions 14, was 31 in 2024")]
+    japan = figure_changes(_sample(2024, "japan"), _sample(2025, "japan"), 2024, 2025)
+    assert [(c.significance, c.summary) for c in japan] == [
+        ("low", "victims identified: the 2025 report gives 68 for the previous period, the 2024 report said 63")
+    ]
+    # Against the page as edited after release (68 victims), the 2025 report agrees.
+    assert figure_changes(_sample(2024, "japan", revised=True), _sample(2025, "japan"), 2024, 2025) == ()
+
+
+def test_the_sample_site_states_figures_in_several_phrasings():
+    colombia = {(f.measure, f.scope): f.value for f in _sample(2025, "colombia")}
+    assert colombia[("victims_identified", "sex")] == 151 and colombia[("victims_identified", "labor")] == 53
+    vietnam = [f for f in _sample(2025, "vietnam") if f.measure == "victims_identified"]
+    assert [(f.value, f.qualifier) for f in vietnam] == [(350, "more than")]
+    burma = [f for f in _sample(2025, "burma") if f.measure == "victims_identified"]
+    assert [(f.value, f.reported) for f in burma] == [(None, False)]
+
+
+def test_every_sample_figure_quotes_its_section_verbatim():
+    from monitor.parse import parse_narrative
+    from monitor.samples.data import load_reports
+    from monitor.samples.site import render_country
+
+    reports = load_reports()
+    count = 0
+    for slug, country in reports.countries.items():
+        for year in country.editions:
+            narrative = parse_narrative(render_country(year, slug))
+            for figure in extract_figures(narrative):
+                text = narrative.summary if figure.section == "summary" else narrative.sections[figure.section]
+                assert figure.sentence in text
+                count += 1
+    assert count > 100
