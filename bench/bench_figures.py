@@ -67,7 +67,7 @@ def report(name: str, corpus: list[Labelled]) -> None:
 
 
 def narratives():
-    """Full-size narratives: the synthetic mirror's (30-45 KB each) when it loads, else the samples."""
+    """Full-size narratives: the synthetic mirror's (30-45 KB each, rendered and parsed like real pages)."""
     from monitor.parse import parse_narrative
     from monitor.samples.site import render_country
 
@@ -96,9 +96,11 @@ def main() -> None:
             extract_figures(narrative)
             timings.append(time.perf_counter() - start)
     size = statistics.median(len(n.summary) + sum(len(t) for t in n.sections.values()) for n in pages)
+    found = statistics.median(len(extract_figures(n)) for n in pages)
     print(
         f"extract_figures: median {1000 * statistics.median(timings):.2f} ms per narrative "
-        f"({len(pages)} narratives, median {size / 1000:.0f} KB of text, {rounds} rounds)"
+        f"({len(pages)} synthetic narratives, median {size / 1000:.0f} KB of text and {found:.0f} figures, "
+        f"{rounds} rounds)"
     )
 
 

@@ -185,7 +185,7 @@ _VERB = (
 )
 # "opened investigations into 41 cases", "secured convictions against 9 traffickers"
 _NOUN_TRIGGER = (
-    r"(?:opened|initiated|launched|began|started|conducted|secured|obtained|achieved|reported|recorded)\s+"
+    r"(?:open|initiat|launch|start|conduct|secur|obtain|achiev|report|record)(?:ed|ing)\s+"
     r"(?:new\s+)?(?:criminal\s+)?(?:trafficking\s+)?(?P<trigger_noun>investigations|prosecutions|convictions)\s+"
     r"(?:into|of|against|in)"
 )
@@ -202,14 +202,16 @@ _FIGURE = re.compile(
 )
 
 _SCOPE_PHRASE = (
-    r"(?:(?P<scope_word>sex|labor|labour)\s+trafficking|(?P<forced>forced\s+labou?r)|(?:human\s+)?trafficking)"
+    r"(?:(?P<scope_word>sex|labor|labour)\s+trafficking|(?P<forced>forced\s+labou?r)|"
+    r"(?:human\s+)?trafficking(?:\s+in\s+persons)?)"
 )
 # After the noun: "for sex trafficking", "of forced labor", "involving labor trafficking".
 _TRAILING_SCOPE = re.compile(rf"\s+(?:for|of|involving|in)\s+{_SCOPE_PHRASE}\b", re.IGNORECASE)
 # After the noun, words that make the count a subset or another number altogether.
 _RESTRICTION = re.compile(
     r"\s+(?:within|among|abroad|under\b|from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
-    r"(?:for|of|involving|with|in)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
+    r"(?:for|of|involving|with|in|during)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
+    r"the\s+(?:reporting\s+)?(?:period|year)\b|"
     r"(?:19|20)\d\d\b|absentia\b|total\b|(?:sex\s+|labou?r\s+|human\s+)?trafficking\b|forced\s+labou?r\b|"
     rf"{NUMBER}\s))",
     re.IGNORECASE,
@@ -254,8 +256,14 @@ _PREVIOUS_LIST = re.compile(
     rf"\s+{_YEAR_OR_PERIOD}",
     re.IGNORECASE,
 )
+# ", compared with 58, 40, and 16, respectively, in 2022"
+_PREVIOUS_RESPECTIVELY = re.compile(
+    rf",\s*compared\s+(?:with|to)\s+(?P<items>{NUMBER}(?:{_LIST_SEPARATOR}{NUMBER})+),?\s+respectively,?\s+{_YEAR_OR_PERIOD}",
+    re.IGNORECASE,
+)
 
-_SPLIT_ITEM = rf"{COUNT}\s+(?:for\s+|of\s+)?(?:{_SCOPE_PHRASE})(?:\s+{_NOUN})?"
+# "five unspecified" is read past but yields no figure.
+_SPLIT_ITEM = rf"{COUNT}\s+(?:for\s+|of\s+)?(?:{_SCOPE_PHRASE}|unspecified|other)(?:\s+{_NOUN})?"
 _SPLIT_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
 
 
@@ -265,7 +273,9 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
-    rf"\s*,?\s+and\s+{COUNT}\s+(?:(?P<modifiers>{_MODIFIERS}){_NOUN}|for\s+{_SCOPE_PHRASE})", re.IGNORECASE
+    rf"\s*,?\s+and\s+{COUNT}\s+(?:(?P<modifiers>{_MODIFIERS}){_NOUN}(?:\s+(?:for|of|involving)\s+{_unnamed(_SCOPE_PHRASE)})?"
+    rf"|for\s+{_SCOPE_PHRASE})",
+    re.IGNORECASE,
 )
 
 
@@ -386,6 +396,12 @@ def _closes(opening: str, closing: str) -> bool:
 def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
     """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
     figure goes to the one figure of its measure (scope all) that the sentence states."""
+    respectively = _PREVIOUS_RESPECTIVELY.search(sentence)
+    if respectively:
+        numbers = [parse_number(n) for n in re.findall(NUMBER, respectively["items"], re.IGNORECASE)]
+        if len(numbers) == len(found) and all(f.scope == "all" and f.previous is None for f in found):
+            return [_replace(f, previous=n) for f, n in zip(found, numbers, strict=True)]
+        return found
     listed = _PREVIOUS_LIST.search(sentence)
     if not listed:
         return found
@@ -511,8 +527,14 @@ def _gerund_measures(gerunds: str, noun: str) -> list[str]:
 # -- the public functions --------------------------------------------------------------------
 
 
+# Most sentences name no measure at all; one cheap look spares them the full patterns.
+_MENTIONS = re.compile(r"investigat|prosecut|charg|indict|convict|identif|did\s+not", re.IGNORECASE)
+
+
 def figures_in_sentence(sentence: str, section: str) -> tuple[Figure, ...]:
     """Every figure one sentence states, in the order it states them."""
+    if not _MENTIONS.search(sentence):
+        return ()
     return (*_figures(sentence, section), *_not_reported(sentence, section))
 
 
