@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from snapshots.figures import (
+    MEASURES,
+    SCOPES,
     Figure,
     FigureChange,
     extract_figures,
@@ -218,3 +224,53 @@ def test_every_sample_figure_quotes_its_section_verbatim():
                 assert figure.sentence in text
                 count += 1
     assert count > 100
+
+
+_FRAGMENTS = (
+    "Police",
+    "investigated",
+    "prosecuted",
+    "convicted",
+    "identified",
+    "charged",
+    "did not report",
+    "any",
+    "cases",
+    "suspects",
+    "traffickers",
+    "victims",
+    "investigations",
+    "sex trafficking",
+    "labor trafficking",
+    "forced labor",
+    "compared with",
+    "in 2022",
+    "(",
+    ")",
+    ",",
+    "and",
+    "including",
+    "for",
+    "of",
+    "at least",
+    "more than",
+    "seven",
+    "twenty-three",
+    "two dozen",
+    "in the previous reporting period",
+    "officials",
+    ";",
+)
+
+
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.integers(0, 5000).map(str)), max_size=25))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_only_figures_whose_numbers_are_in_their_sentence(words):
+    text = " ".join(words) + "."
+    for figure in figures_in_text(text, "prosecution"):
+        assert figure.sentence in text
+        assert figure.reported == (figure.value is not None) == (figure.unit is not None)
+        assert figure.measure in MEASURES and figure.scope in SCOPES
+        for number in (figure.value, figure.previous):
+            if number is not None and not any(w in figure.sentence for w in ("seven", "twenty-three")):
+                assert re.search(rf"(?<![\d,]){number}(?![\d,])", figure.sentence)
