@@ -233,7 +233,7 @@ _YEAR_OR_PERIOD = (
 _PREVIOUS = re.compile(
     rf"\s*(?:,\s*|\(\s*)(?:compared\s+(?:with|to)|an?\s+(?:increase|decrease|rise|drop|decline)\s+from|up\s+from|"
     rf"down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER})"
-    rf"(?:\s+{_MODIFIERS}{_NOUN})?\s+{_YEAR_OR_PERIOD}\b",
+    rf"(?:\s+{_MODIFIERS}{_NOUN})?(?:\s*\([^()]*\))?\s+{_YEAR_OR_PERIOD}\b",
     re.IGNORECASE,
 )
 _PREVIOUS_PAREN = re.compile(
@@ -267,11 +267,15 @@ _SPLIT_ITEM = rf"{COUNT}\s+(?:for\s+|of\s+)?(?:{_SCOPE_PHRASE}|unspecified|other
 _SPLIT_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
 
 
-# "(30 sex trafficking and 11 labor trafficking)", ", including 12 for labor trafficking"
-_SPLIT = re.compile(
-    rf"(?P<open>\s*\(\s*(?:including\s+)?|\s*,\s*including\s+|\s*[—–]\s*)(?P<items>{_unnamed(_SPLIT_ITEM)}(?:{_SPLIT_SEPARATOR}{_unnamed(_SPLIT_ITEM)})*)\s*(?P<close>[)—–]?)",
+# ", including 12 for labor trafficking" (a breakdown in brackets is read item by item, see _breakdown)
+_INCLUDING = re.compile(
+    rf"\s*,\s*including\s+(?P<items>{_unnamed(_SPLIT_ITEM)}(?:{_SPLIT_SEPARATOR}{_unnamed(_SPLIT_ITEM)})*)",
     re.IGNORECASE,
 )
+# "(65 sex trafficking, 12 labor trafficking, and five unspecified)", "—120 sex trafficking victims and ...—"
+_BRACKETED = re.compile(r"\s*(?:\((?P<paren>[^()]*)\)|[—–](?P<dash>[^—–()]*)[—–])")
+_BREAKDOWN_ITEM = re.compile(rf"(?:including\s+)?{COUNT}\b(?P<what>.*)", re.IGNORECASE | re.DOTALL)
+_UNSPECIFIED = re.compile(r"\b(?:unspecified|other|unknown)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(
     rf"\s*,?\s+and\s+{COUNT}\s+(?:(?P<modifiers>{_MODIFIERS}){_NOUN}(?:\s+(?:for|of|involving)\s+{_unnamed(_SCOPE_PHRASE)})?"
     rf"|for\s+{_SCOPE_PHRASE})",
@@ -340,14 +344,33 @@ def _figures(sentence: str, section: str) -> list[Figure]:
         if not (parts and parts[0].measure == head.measure and parts[0].scope != "all" and head.scope != "all"):
             # A sex/labor pair ("12 for sex trafficking and three for labor trafficking") shares no
             # single prior figure, so only a figure standing alone or with its breakdown takes one.
-            rest = rest[_ASIDE_OR_TIME.match(rest).end() :]
-            previous = _PREVIOUS.match(rest) or _PREVIOUS_PAREN.match(rest)
-            if previous and not previous.groupdict().get("previous_qualifier"):
-                head = _replace(head, previous=parse_number(previous["previous"]))
-                rest = rest[previous.end() :]
+            previous, after = _previous(rest)
+            if previous is not None:
+                head, rest = _replace(head, previous=previous), after
+                if not parts:  # "(21 in 2022), including 25 for sex trafficking and eight for labor trafficking"
+                    parts, rest = _parts(head, rest)
         found += [head, *parts]
         consumed = len(sentence) - len(rest)
     return _previous_list(sentence, found)
+
+
+def _previous(rest: str) -> tuple[int | None, str]:
+    """The prior period's figure after a figure, past asides ("including 22 children", "in 2023") and
+    brackets that are not a prior figure ("(61 women, 22 children and 14 men)"); and the words after it.
+    A qualified prior figure ("compared with more than 30") is left out: it is not a number to compare."""
+    start = rest
+    while True:
+        previous = _PREVIOUS_PAREN.match(rest) or _PREVIOUS.match(rest)
+        if previous:
+            if previous.groupdict().get("previous_qualifier"):
+                return None, start
+            return parse_number(previous["previous"]), rest[previous.end() :]
+        skip = _ASIDE_OR_TIME.match(rest)
+        if not skip.group(0):
+            skip = _BRACKETED.match(rest)
+        if not skip:
+            return None, start
+        rest = rest[skip.end() :]
 
 
 def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]) -> Figure | None:
@@ -369,9 +392,12 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
 def _parts(head: Figure, rest: str) -> tuple[list[Figure], str]:
     """What the words after a figure add to it: a sex/labor breakdown, the other half of a sex/labor
     pair, or the next measures of a list ("73 investigations, 40 prosecutions, and 22 convictions")."""
-    split = _SPLIT.match(rest)
-    if split and _closes(split["open"], split["close"]):
-        return list(_split_parts(split["items"], head)), rest[split.end() :]
+    breakdown = _breakdown(head, rest)
+    if breakdown:
+        return breakdown
+    including = _INCLUDING.match(rest)
+    if including:
+        return list(_split_parts(including["items"], head)), rest[including.end() :]
     continuation = _CONTINUATION.match(rest)
     if continuation and head.scope != "all":
         part = _continuation(continuation, head)
@@ -384,13 +410,26 @@ def _parts(head: Figure, rest: str) -> tuple[list[Figure], str]:
     return parts, rest
 
 
-def _closes(opening: str, closing: str) -> bool:
-    opening = opening.strip()
-    if opening.startswith("("):
-        return closing == ")"
-    if opening[:1] in "—–":
-        return closing in ("—", "–")
-    return True
+def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
+    """A sex/labor breakdown in brackets right after a figure. Every item must be a count of sex
+    trafficking, of labor trafficking, or of something unspecified; anything else ("22 children",
+    "37 in 2022") means the brackets say something other than a breakdown."""
+    bracket = _BRACKETED.match(rest)
+    if not bracket:
+        return None
+    content = bracket["paren"] if bracket["paren"] is not None else bracket["dash"]
+    parts = []
+    for text in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", content.strip()):
+        item = _BREAKDOWN_ITEM.fullmatch(text)
+        if not item or re.search(r"(?:19|20)\d\d|previous|prior", item["what"], re.IGNORECASE):
+            return None
+        scope = _scope(item["what"])
+        if _UNSPECIFIED.search(item["what"]):
+            continue
+        if scope not in ("sex", "labor"):
+            return None
+        parts.append(_replace(head, value=parse_number(item["number"]), qualifier=_qualifier(item), scope=scope))
+    return (parts, rest[bracket.end() :]) if parts else None
 
 
 def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
