@@ -163,7 +163,8 @@ def sentences(text: str) -> list[str]:
 # Words allowed between the count and its noun. Anything else ("child", "male", "Filipino") makes the
 # count a subset, which is not the measure.
 _MODIFIERS = (
-    r"(?:(?:new|alleged|suspected|potential|possible|presumed|criminal|human|sex|labor|labour|forced|trafficking)\s+)*"
+    r"(?:(?:new|alleged|suspected|potential|possible|presumed|criminal|federal|human|sex|labor|labour|forced|"
+    r"trafficking)\s+)*"
 )
 _NOUN = (
     r"(?P<noun>cases?|suspects?|traffickers?|defendants?|individuals?|people|persons?|perpetrators?|offenders?|"
@@ -222,6 +223,13 @@ _OTHER_ACTOR = re.compile(
 )
 _GOVERNMENT_ACTOR = re.compile(
     r"government|authorities|police|law enforcement|officials|ministr|courts|prosecutors|judges|officers", re.I
+)
+# A total over several years or part of a year is not the period's figure.
+_OTHER_PERIOD = re.compile(
+    r"\b(?:between\s+(?:19|20)\d\d\s+and|from\s+(?:19|20)\d\d\s+(?:to|through|until)|since\s+(?:19|20)\d\d|"
+    r"(?:over|in|during)\s+the\s+(?:past|last)\s+\w+\s+years|(?:first|second)\s+(?:half|quarter|six\s+months)|"
+    r"cumulative(?:ly)?|to\s+date)\b",
+    re.IGNORECASE,
 )
 # Counts a verb governs but that are not this period's new figure.
 _NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
@@ -319,9 +327,13 @@ def _measure(match: re.Match[str]) -> str | None:
     return verb_measure
 
 
-def _by_government(sentence: str, verb_start: int) -> bool:
-    subject = re.split(r"[;:]|,\s+(?:and|but|while)\s+", sentence[:verb_start])[-1]
-    return not (_OTHER_ACTOR.search(subject) and not _GOVERNMENT_ACTOR.search(subject))
+def _lead_in(sentence: str, verb_start: int) -> str:
+    """The words of the verb's own clause before it: its subject and any time it is set in."""
+    return re.split(r"[;:]|,\s+(?:and|but|while)\s+", sentence[:verb_start])[-1]
+
+
+def _by_government(lead_in: str) -> bool:
+    return not (_OTHER_ACTOR.search(lead_in) and not _GOVERNMENT_ACTOR.search(lead_in))
 
 
 def _figures(sentence: str, section: str) -> list[Figure]:
@@ -378,7 +390,8 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
     measure = _measure(match)
     if measure is None or _NOT_NEW.search(sentence[: match.start()]):
         return None
-    if not _by_government(sentence, match.start()):
+    lead_in = _lead_in(sentence, match.start())
+    if not _by_government(lead_in) or _OTHER_PERIOD.search(lead_in):
         return None
     if match["elided"] is not None:
         if not found or not re.search(r"(?:,|\band)\s*$", sentence[: match.start()]):
@@ -521,14 +534,15 @@ _NOT_REPORTED = re.compile(
     rf"\s+any\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|"
     rf"(?:(?:any|comprehensive)\s+)?(?:(?:data|statistics)\s+on\s+(?:the\s+number\s+of\s+)?|the\s+number\s+of\s+)?(?P<nouns>{_MEASURE_NOUNS}(?:{_LIST_SEPARATOR}{_MEASURE_NOUNS})*)|"
     r"(?:how\s+many|the\s+number\s+of)\s+(?:trafficking\s+)?victims\s+(?:it|they|authorities|officials)?\s*identified(?P<victims>)|"
-    r"(?:any\s+)?victim\s+identification\s+(?:data|statistics)(?P<victim_data>)"
+    r"(?:any\s+)?victim\s+identification\s+(?:data|statistics)(?P<victim_data>)|"
+    r"(?:any\s+)?(?:data|statistics)\s+on\s+(?:the\s+number\s+of\s+)?(?:trafficking\s+)?victims(?:\s+identified)?(?P<victim_count>)"
     r")",
     re.IGNORECASE,
 )
 # What may follow a not-reported statement without narrowing it.
 _NOT_REPORTED_END = re.compile(
     r"\s*(?:[,.;)]|$|(?:and|but)\s|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|"
-    rf"\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year|{_TRAILING_SCOPE.pattern})",
+    r"\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year)",
     re.IGNORECASE,
 )
 
@@ -536,10 +550,12 @@ _NOT_REPORTED_END = re.compile(
 def _not_reported(sentence: str, section: str) -> Iterator[Figure]:
     for match in _NOT_REPORTED.finditer(sentence):
         rest = sentence[match.end() :]
-        end = _NOT_REPORTED_END.match(rest)
-        if not end:
+        trailing = _TRAILING_SCOPE.match(rest)
+        if trailing:
+            rest = rest[trailing.end() :]
+        if not _NOT_REPORTED_END.match(rest):
             continue
-        scope = _scope((match["modifiers"] or "") + (end.group(0) if end["scope_word"] or end["forced"] else ""))
+        scope = _scope((match["modifiers"] or "") + (trailing.group(0) if trailing else ""))
         if scope == "mixed":
             continue
         if match["all"] is not None:
