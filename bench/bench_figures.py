@@ -1,7 +1,8 @@
 """Precision and recall of the figure extractor on the labelled sentences, and its time per narrative.
 
-Goal: precision 100%, recall >= 95%. The held-out set (tests/fixtures/figures/heldout.yaml) was
-written before the extractor and never used to tune it, so it is reported on its own.
+Goal: precision 100%, recall >= 95%. Each held-out batch (tests/fixtures/figures/heldout*.yaml) was
+written before the extractor version that first scored it; that first score, the honest one, is in
+the batch's header. Once its misses have been fixed, a batch is no longer unseen: write a new one.
 A figure counts as found only when every field matches its label (value, qualifier, scope,
 previous, unit, reported); one wrong field is a false positive and a miss.
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from snapshots.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
-from tests.figures_corpus import HELD_OUT, TUNING, Labelled, load_corpus  # noqa: E402
+from tests.figures_corpus import HELD_OUT_SETS, TUNING, Labelled, load_corpus  # noqa: E402
 
 
 def score(corpus: list[Labelled]) -> dict[str, tuple[int, int, int]]:
@@ -84,8 +85,12 @@ def _pages(reports):
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    tuning, held_out = load_corpus(TUNING), load_corpus(HELD_OUT)
-    report("held-out", held_out)
+    held_out = []
+    for path in HELD_OUT_SETS:
+        batch = load_corpus(path)
+        report(f"held-out {path.name}", batch)
+        held_out += batch
+    tuning = load_corpus(TUNING)
     report("tuning", tuning)
     report("all", tuning + held_out)
     pages = narratives()

@@ -198,22 +198,24 @@ _COUNTING_VERB = (
 _FIGURE = re.compile(
     rf"\b(?:{_VERB}|{_NOUN_TRIGGER}|{_COUNTING_VERB})\s+(?:a total of\s+)?{COUNT}"
     # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
-    rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;]|$))))",
+    rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$))))",
     re.IGNORECASE,
 )
 
 _SCOPE_PHRASE = (
     r"(?:(?P<scope_word>sex|labor|labour)\s+trafficking|(?P<forced>forced\s+labou?r)|"
-    r"(?:human\s+)?trafficking(?:\s+in\s+persons)?)"
+    r"(?:human\s+)?trafficking(?!-)(?:\s+in\s+persons)?)"
 )
 # After the noun: "for sex trafficking", "of forced labor", "involving labor trafficking".
-_TRAILING_SCOPE = re.compile(rf"\s+(?:for|of|involving|in)\s+{_SCOPE_PHRASE}\b", re.IGNORECASE)
+_TRAILING_SCOPE = re.compile(
+    rf"\s+(?:for|of|involving|in|on|with)\s+{_SCOPE_PHRASE}(?:\s+(?:offenses|crimes|charges))?\b", re.IGNORECASE
+)
 # After the noun, words that make the count a subset or another number altogether.
 _RESTRICTION = re.compile(
     r"\s+(?:within|among|abroad|under\b|from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
     r"(?:for|of|involving|with|in|during)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
     r"the\s+(?:reporting\s+)?(?:period|year)\b|"
-    r"(?:19|20)\d\d\b|absentia\b|total\b|(?:sex\s+|labou?r\s+|human\s+)?trafficking\b|forced\s+labou?r\b|"
+    r"(?:19|20)\d\d\b|absentia\b|total\b|(?:sex\s+|labou?r\s+|human\s+)?trafficking(?![-\w])|forced\s+labou?r\b|"
     rf"{NUMBER}\s))",
     re.IGNORECASE,
 )
@@ -394,7 +396,8 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
     if not _by_government(lead_in) or _OTHER_PERIOD.search(lead_in):
         return None
     if match["elided"] is not None:
-        if not found or not re.search(r"(?:,|\band)\s*$", sentence[: match.start()]):
+        # "..., prosecuted 403" or "... and prosecutors indicted 37": a list or a coordinated clause.
+        if not found or not re.search(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$", sentence[: match.start()]):
             return None
         unit, scope = found[-1].unit, "all"
     else:
@@ -432,7 +435,7 @@ def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
         return None
     content = bracket["paren"] if bracket["paren"] is not None else bracket["dash"]
     parts = []
-    for text in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", content.strip()):
+    for text in re.split(r"\s*,(?!\d{3})\s*(?:and\s+)?|\s+and\s+", content.strip()):
         item = _BREAKDOWN_ITEM.fullmatch(text)
         if not item or re.search(r"(?:19|20)\d\d|previous|prior", item["what"], re.IGNORECASE):
             return None

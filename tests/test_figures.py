@@ -20,9 +20,9 @@ from snapshots.figures import (
     sentences,
 )
 from snapshots.models import Narrative
-from tests.figures_corpus import HELD_OUT, TUNING, load_corpus
+from tests.figures_corpus import HELD_OUT_SETS, TUNING, load_corpus
 
-CORPUS = load_corpus(TUNING) + load_corpus(HELD_OUT)
+CORPUS = load_corpus(TUNING) + [item for path in HELD_OUT_SETS for item in load_corpus(path)]
 
 
 def test_the_corpus_is_large_enough_and_varied():
