@@ -117,6 +117,8 @@ COUNT = rf"(?:(?P<qualifier>{QUALIFIER})\s+)?(?P<number>{NUMBER})"
 def parse_number(text: str) -> int:
     """The value of a number written as the report writes it: "1,204", "seven", "twenty-three"."""
     text = text.strip().lower()
+    if text == "none":
+        return 0
     if text[0].isdigit():
         return int(text.replace(",", ""))
     total = 0
@@ -188,7 +190,8 @@ _VERB = (
 _NOUN_TRIGGER = (
     r"(?:open|initiat|launch|start|conduct|secur|obtain|achiev|report|record)(?:ed|ing)\s+"
     r"(?:new\s+)?(?:criminal\s+)?(?:trafficking\s+)?(?P<trigger_noun>investigations|prosecutions|convictions)\s+"
-    r"(?:into|of|against|in)"
+    r"(?:into|of|against|in)|"
+    r"(?:brought|filed|pressed)\s+(?:criminal\s+)?charges\s+against(?P<charges>)"
 )
 # "opened 118 trafficking investigations", "secured 23 convictions"
 _COUNTING_VERB = (
@@ -241,9 +244,11 @@ _YEAR_OR_PERIOD = (
     r"(?:during\s+)?the\s+(?:previous|prior)\s+(?:reporting\s+period|year))"
 )
 _PREVIOUS = re.compile(
-    rf"\s*(?:,\s*|\(\s*)(?:compared\s+(?:with|to)|an?\s+(?:increase|decrease|rise|drop|decline)\s+from|up\s+from|"
-    rf"down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER})"
-    rf"(?:\s+{_MODIFIERS}{_NOUN})?(?:\s*\([^()]*\))?\s+{_YEAR_OR_PERIOD}\b",
+    rf"\s*(?:,\s*|\(\s*)(?:compared\s+(?:with|to)|an?\s+(?:\w+\s+)?(?:increase|decrease|rise|drop|decline)\s+from|"
+    rf"up\s+from|down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER}|none\b)"
+    rf"(?:\s+{_MODIFIERS}{_NOUN})?(?:\s*\([^()]*\))?"
+    # The period may go unsaid when the clause ends there: "...; prosecuting 199 defendants, compared with 187;"
+    rf"(?:\s+{_YEAR_OR_PERIOD}\b|(?=\s*(?:[;.]|$)))",
     re.IGNORECASE,
 )
 _PREVIOUS_PAREN = re.compile(
@@ -251,10 +256,12 @@ _PREVIOUS_PAREN = re.compile(
     re.IGNORECASE,
 )
 # ", including 22 children" and such asides sit between a figure and its "compared with".
-# So do "involving 52 suspects", "in 2023" and "during the reporting period".
+# So do "involving 52 suspects", "in 2023", "during the reporting period" and how they were found.
 _ASIDE_OR_TIME = re.compile(
     r"(?:\s*,\s*including\s+[^,;()]*?(?=\s*,)|\s+(?:in|during)\s+(?:(?:19|20)\d\d|the\s+reporting\s+period)\b|"
-    rf"\s+involving\s+(?:{QUALIFIER}\s+)?{NUMBER}\s+{_MODIFIERS}\w+)*",
+    rf"\s+involving\s+(?:{QUALIFIER}\s+)?{NUMBER}\s+{_MODIFIERS}\w+|"
+    # how they were found: "through screening of vulnerable populations"
+    r"\s+(?:through|by|using|via)\s+[^,;()]*?(?=\s*,))*",
     re.IGNORECASE,
 )
 _MEASURE_LIST_ITEM = re.compile(
@@ -307,21 +314,24 @@ def _unit(noun: str, measure_noun: bool) -> str:
     return "cases" if measure_noun or noun.startswith("case") else "persons"
 
 
+def _verb_measure(verb: str) -> str | None:
+    return next((m for stem, m in _VERB_MEASURE.items() if verb.lower().startswith(stem)), None)
+
+
 def _measure(match: re.Match[str]) -> str | None:
     """The measure a count belongs to, or None when its verb and noun do not make one."""
     if match["elided"] is not None:
-        verb = (match["verb"] or "").lower()
-        measure = next((m for stem, m in _VERB_MEASURE.items() if verb.startswith(stem)), None)
+        measure = _verb_measure(match["verb"] or "")
         return measure if measure != "victims_identified" else None
     noun = match["noun"].lower()
     noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
     if match["counting"]:
         # "opened 118 investigations": only a measure noun says what was counted.
         return noun_measure
-    if match["trigger_noun"]:
-        measure = match["trigger_noun"].lower()
+    if match["trigger_noun"] or match["charges"] is not None:
+        measure = (match["trigger_noun"] or "prosecutions").lower()
         return measure if not noun_measure and not noun.startswith("victim") else None
-    verb_measure = next(m for stem, m in _VERB_MEASURE.items() if match["verb"].lower().startswith(stem))
+    verb_measure = _verb_measure(match["verb"])
     if verb_measure == "victims_identified":
         return verb_measure if noun.startswith("victim") else None
     if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
@@ -537,6 +547,9 @@ _NOT_REPORTED = re.compile(
     rf"\s+any\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|"
     rf"(?:(?:any|comprehensive)\s+)?(?:(?:data|statistics)\s+on\s+(?:the\s+number\s+of\s+)?|the\s+number\s+of\s+)?(?P<nouns>{_MEASURE_NOUNS}(?:{_LIST_SEPARATOR}{_MEASURE_NOUNS})*)|"
     r"(?:how\s+many|the\s+number\s+of)\s+(?:trafficking\s+)?victims\s+(?:it|they|authorities|officials)?\s*identified(?P<victims>)|"
+    rf"(?:how\s+many|the\s+number\s+of)\s+{_MODIFIERS}(?:suspects|traffickers|defendants|cases|people|individuals)\s+"
+    r"(?:it|they|authorities|officials|courts|prosecutors|police)?\s*"
+    rf"(?P<verbs>(?:investigated|prosecuted|charged|indicted|convicted)(?:{_LIST_SEPARATOR}(?:investigated|prosecuted|charged|indicted|convicted))*)|"
     r"(?:any\s+)?victim\s+identification\s+(?:data|statistics)(?P<victim_data>)|"
     r"(?:any\s+)?(?:data|statistics)\s+on\s+(?:the\s+number\s+of\s+)?(?:trafficking\s+)?victims(?:\s+identified)?(?P<victim_count>)"
     r")",
@@ -563,6 +576,9 @@ def _not_reported(sentence: str, section: str) -> Iterator[Figure]:
             continue
         if match["all"] is not None:
             measures: Sequence[str] = LAW_ENFORCEMENT
+        elif match["verbs"]:
+            verbs = re.findall(r"[a-z]+ed", match["verbs"], re.IGNORECASE)
+            measures = list(dict.fromkeys(_verb_measure(v) for v in verbs))
         elif match["gerunds"]:
             measures = _gerund_measures(match["gerunds"], match["noun"])
         elif match["nouns"]:
