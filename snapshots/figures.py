@@ -189,7 +189,7 @@ _VERB = (
 # "opened investigations into 41 cases", "secured convictions against 9 traffickers"
 _NOUN_TRIGGER = (
     r"(?:open|initiat|launch|start|conduct|secur|obtain|achiev|report|record)(?:ed|ing)\s+"
-    r"(?:new\s+)?(?:criminal\s+)?(?:trafficking\s+)?(?P<trigger_noun>investigations|prosecutions|convictions)\s+"
+    r"(?:the\s+)?(?:new\s+)?(?:criminal\s+)?(?:trafficking\s+)?(?P<trigger_noun>investigations?|prosecutions?|convictions?)\s+"
     r"(?:into|of|against|in)|"
     r"(?:brought|filed|pressed)\s+(?:criminal\s+)?charges\s+against(?P<charges>)"
 )
@@ -204,6 +204,13 @@ _FIGURE = re.compile(
     rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$))))",
     re.IGNORECASE,
 )
+# "Approximately 70 victims were identified ...", "Of the 61 victims identified, ...": the count comes first.
+_PASSIVE = re.compile(
+    rf"(?:\bof\s+the\s+|^\s*|(?<=[;,])\s*){COUNT}\s+(?P<modifiers>{_MODIFIERS}){_NOUN}\s+"
+    r"(?:(?:were|was|had\s+been|have\s+been)\s+|(?:it|they|authorities|officials|police|courts|prosecutors)\s+)?"
+    r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b",
+    re.IGNORECASE,
+)
 
 _SCOPE_PHRASE = (
     r"(?:(?P<scope_word>sex|labor|labour)\s+trafficking|(?P<forced>forced\s+labou?r)|"
@@ -216,6 +223,7 @@ _TRAILING_SCOPE = re.compile(
 # After the noun, words that make the count a subset or another number altogether.
 _RESTRICTION = re.compile(
     r"\s+(?:within|among|abroad|under\b|from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
+    r"by\s+(?:an?\s+)?(?:NGOs?|civil\s+society|international|foreign|the\s+media|journalists)|"
     r"(?:for|of|involving|with|in|during)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
     r"the\s+(?:reporting\s+)?(?:period|year)\b|"
     r"(?:19|20)\d\d\b|absentia\b|total\b|(?:sex\s+|labou?r\s+|human\s+)?trafficking(?![-\w])|forced\s+labou?r\b|"
@@ -244,11 +252,16 @@ _YEAR_OR_PERIOD = (
     r"(?:during\s+)?the\s+(?:previous|prior)\s+(?:reporting\s+period|year))"
 )
 _PREVIOUS = re.compile(
-    rf"\s*(?:,\s*|\(\s*)(?:compared\s+(?:with|to)|an?\s+(?:\w+\s+)?(?:increase|decrease|rise|drop|decline)\s+from|"
+    rf"\s*(?:,\s*|\(\s*|[—–]\s*)(?:compared\s+(?:with|to)|an?\s+(?:\w+\s+)?(?:increase|decrease|rise|drop|decline)\s+from|"
     rf"up\s+from|down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER}|none\b)"
     rf"(?:\s+{_MODIFIERS}{_NOUN})?(?:\s*\([^()]*\))?"
     # The period may go unsaid when the clause ends there: "...; prosecuting 199 defendants, compared with 187;"
     rf"(?:\s+{_YEAR_OR_PERIOD}\b|(?=\s*(?:[;.]|$)))",
+    re.IGNORECASE,
+)
+# "identified 212 victims in 2023 and 190 in 2022"
+_PREVIOUS_AND_YEAR = re.compile(
+    rf"\s+in\s+(?:19|20)\d\d\s+and\s+(?P<previous>{NUMBER})(?:\s+{_MODIFIERS}{_NOUN})?\s+in\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 _PREVIOUS_PAREN = re.compile(
@@ -329,9 +342,15 @@ def _measure(match: re.Match[str]) -> str | None:
         # "opened 118 investigations": only a measure noun says what was counted.
         return noun_measure
     if match["trigger_noun"] or match["charges"] is not None:
-        measure = (match["trigger_noun"] or "prosecutions").lower()
+        measure = (match["trigger_noun"] or "prosecutions").lower().rstrip("s") + "s"
         return measure if not noun_measure and not noun.startswith("victim") else None
-    verb_measure = _verb_measure(match["verb"])
+    return _noun_verb_measure(noun, match["verb"])
+
+
+def _noun_verb_measure(noun: str, verb: str) -> str | None:
+    """ "convicted 9 traffickers" is a conviction count; "identified 9 traffickers" is nothing."""
+    noun, verb_measure = noun.lower(), _verb_measure(verb)
+    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
     if verb_measure == "victims_identified":
         return verb_measure if noun.startswith("victim") else None
     if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
@@ -351,7 +370,8 @@ def _by_government(lead_in: str) -> bool:
 def _figures(sentence: str, section: str) -> list[Figure]:
     found: list[Figure] = []
     consumed = 0  # where the last figure's own phrases (split, list, previous) end
-    for match in _FIGURE.finditer(sentence):
+    matches = sorted([*_FIGURE.finditer(sentence), *_PASSIVE.finditer(sentence)], key=lambda m: m.start())
+    for match in matches:
         if match.start() < consumed:
             continue
         head = _head(match, sentence, section, found)
@@ -384,7 +404,7 @@ def _previous(rest: str) -> tuple[int | None, str]:
     A qualified prior figure ("compared with more than 30") is left out: it is not a number to compare."""
     start = rest
     while True:
-        previous = _PREVIOUS_PAREN.match(rest) or _PREVIOUS.match(rest)
+        previous = _PREVIOUS_PAREN.match(rest) or _PREVIOUS.match(rest) or _PREVIOUS_AND_YEAR.match(rest)
         if previous:
             if previous.groupdict().get("previous_qualifier"):
                 return None, start
@@ -399,19 +419,21 @@ def _previous(rest: str) -> tuple[int | None, str]:
 
 def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]) -> Figure | None:
     """The figure a governing verb or noun and its count make, before what follows it is read."""
-    measure = _measure(match)
+    passive = match.re is _PASSIVE
+    measure = _noun_verb_measure(match["noun"], match["passive"]) if passive else _measure(match)
     if measure is None or _NOT_NEW.search(sentence[: match.start()]):
         return None
     lead_in = _lead_in(sentence, match.start())
     if not _by_government(lead_in) or _OTHER_PERIOD.search(lead_in):
         return None
-    if match["elided"] is not None:
+    if not passive and match["elided"] is not None:
         # "..., prosecuted 403" or "... and prosecutors indicted 37": a list or a coordinated clause.
         if not found or not re.search(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$", sentence[: match.start()]):
             return None
         unit, scope = found[-1].unit, "all"
     else:
-        unit, scope = _unit(match["noun"], bool(match["counting"])), _scope(match["modifiers"])
+        unit = _unit(match["noun"], not passive and bool(match["counting"]))
+        scope = _scope(match["modifiers"])
     return Figure(measure, parse_number(match["number"]), _qualifier(match), scope, None, section, sentence, True, unit)
 
 
@@ -557,7 +579,8 @@ _NOT_REPORTED = re.compile(
 )
 # What may follow a not-reported statement without narrowing it.
 _NOT_REPORTED_END = re.compile(
-    r"\s*(?:[,.;)]|$|(?:and|but)\s|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|"
+    r"\s*(?:[,.;)]|$|(?:and|but)\s|(?:it|they|authorities|officials|police|courts|prosecutors)\s+"
+    r"(?:initiated|conducted|opened|secured|obtained|identified|investigated|prosecuted|convicted)\b|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|"
     r"\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year)",
     re.IGNORECASE,
 )
