@@ -232,7 +232,8 @@ _RESTRICTION = re.compile(
 )
 # Subjects that are not the government: "NGOs identified 120 victims".
 _OTHER_ACTOR = re.compile(
-    r"\bNGOs?\b|civil society|international organizations?|\bIOM\b|foreign governments?|media|researchers|observers"
+    r"\b(?:NGOs?|civil society|international organizations?|IOM|foreign governments?|media|researchers|observers)\b",
+    re.IGNORECASE,
 )
 _GOVERNMENT_ACTOR = re.compile(
     r"government|authorities|police|law enforcement|officials|ministr|courts|prosecutors|judges|officers", re.I
@@ -294,12 +295,11 @@ _PREVIOUS_RESPECTIVELY = re.compile(
 
 # "five unspecified" is read past but yields no figure.
 _SPLIT_ITEM = rf"{COUNT}\s+(?:for\s+|of\s+)?(?:{_SCOPE_PHRASE}|unspecified|other)(?:\s+{_NOUN})?"
-_SPLIT_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
 
 
 # ", including 12 for labor trafficking" (a breakdown in brackets is read item by item, see _breakdown)
 _INCLUDING = re.compile(
-    rf"\s*,\s*including\s+(?P<items>{_unnamed(_SPLIT_ITEM)}(?:{_SPLIT_SEPARATOR}{_unnamed(_SPLIT_ITEM)})*)",
+    rf"\s*,\s*including\s+(?P<items>{_unnamed(_SPLIT_ITEM)}(?:{_LIST_SEPARATOR}{_unnamed(_SPLIT_ITEM)})*)",
     re.IGNORECASE,
 )
 # "(65 sex trafficking, 12 labor trafficking, and five unspecified)", "—120 sex trafficking victims and ...—"
@@ -320,11 +320,10 @@ def _scope(text: str) -> str:
     return "sex" if "sex" in text else "all"
 
 
-def _unit(noun: str, measure_noun: bool) -> str:
+def _unit(noun: str) -> str:
+    """ "12 suspects" and "63 victims" count people; "41 cases" and "118 investigations" count cases."""
     noun = noun.lower()
-    if noun.startswith("victim") or noun.rstrip("s") in _PERSON_NOUNS or noun == "people":
-        return "persons"
-    return "cases" if measure_noun or noun.startswith("case") else "persons"
+    return "persons" if noun.startswith("victim") or noun.rstrip("s") in _PERSON_NOUNS else "cases"
 
 
 def _verb_measure(verb: str) -> str | None:
@@ -432,7 +431,7 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
             return None
         unit, scope = found[-1].unit, "all"
     else:
-        unit = _unit(match["noun"], not passive and bool(match["counting"]))
+        unit = _unit(match["noun"])
         scope = _scope(match["modifiers"])
     return Figure(measure, parse_number(match["number"]), _qualifier(match), scope, None, section, sentence, True, unit)
 
@@ -518,16 +517,8 @@ def _split_parts(items: str, head: Figure) -> Iterator[Figure]:
     for item in re.finditer(_SPLIT_ITEM, items, re.IGNORECASE):
         scope = _scope(item.group(0))
         if scope in ("sex", "labor"):
-            yield Figure(
-                head.measure,
-                parse_number(item["number"]),
-                _qualifier(item),
-                scope,
-                None,
-                head.section,
-                head.sentence,
-                True,
-                head.unit,
+            yield _replace(
+                head, value=parse_number(item["number"]), qualifier=_qualifier(item), scope=scope, previous=None
             )
 
 
@@ -538,17 +529,9 @@ def _continuation(match: re.Match[str], head: Figure) -> Figure | None:
     noun = match["noun"]
     if noun and head.measure == "victims_identified" and not noun.lower().startswith("victim"):
         return None
-    unit = head.unit if not noun else _unit(noun, noun.lower().startswith(head.measure[:-1]))
-    return Figure(
-        head.measure,
-        parse_number(match["number"]),
-        _qualifier(match),
-        scope,
-        None,
-        head.section,
-        head.sentence,
-        True,
-        unit,
+    unit = _unit(noun) if noun else head.unit
+    return _replace(
+        head, value=parse_number(match["number"]), qualifier=_qualifier(match), scope=scope, previous=None, unit=unit
     )
 
 
