@@ -693,7 +693,7 @@ def figure_changes(
     """What moved between two editions' figures, measure by measure, in MEASURES and SCOPES order.
 
     A move counts when the figure changes by at least half of the old one and by at least 5; a revision
-    when the new edition, one year on, states a prior figure that differs from the old edition's.
+    when the new edition, one year on, states a prior figure that differs from the old edition's exact one.
     Figures are compared only when both are reported and count the same unit.
     """
     old, new = headline_figures(old_figures), headline_figures(new_figures)
@@ -707,7 +707,9 @@ def figure_changes(
         delta = abs(after.value - before.value)
         if delta >= 5 and 2 * delta >= before.value:
             changes.append(_change("move", "medium", after, after.value, before.value, old_edition, new_edition))
-        if after.previous is not None and after.previous != before.value and new_edition - old_edition == 1:
+        # "more than 350" last year and "compared with 351" now is no revision: only exact figures are checked.
+        revised = after.previous is not None and after.previous != before.value and before.qualifier is None
+        if revised and new_edition - old_edition == 1:
             changes.append(_change("revision", "low", after, after.previous, before.value, old_edition, new_edition))
     return tuple(changes)
 

@@ -152,6 +152,9 @@ def test_a_revised_previous_figure_is_a_low_note():
     assert change.summary == "convictions: the 2025 report gives 18 for the previous period, the 2024 report said 21"
     # Two editions apart, "the previous period" is not the old edition's period.
     assert figure_changes(old, new, 2023, 2025) == ()
+    # An approximate old figure is not contradicted by an exact one.
+    approximate = _figures("Courts convicted more than 20 traffickers.")
+    assert figure_changes(approximate, new, 2024, 2025) == ()
     # A stated previous figure that agrees is no news.
     agreeing = _figures("Courts convicted 23 traffickers, compared with 21 in the previous reporting period.")
     assert figure_changes(old, agreeing, 2024, 2025) == ()
