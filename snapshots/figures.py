@@ -201,7 +201,7 @@ _COUNTING_VERB = (
 _FIGURE = re.compile(
     rf"\b(?:{_VERB}|{_NOUN_TRIGGER}|{_COUNTING_VERB})\s+(?:a total of\s+)?{COUNT}"
     # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
-    rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$))))",
+    rf"(?:\s+(?P<modifiers>{_MODIFIERS}){_NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))",
     re.IGNORECASE,
 )
 # "Approximately 70 victims were identified ...", "Of the 61 victims identified, ...": the count comes first.
@@ -220,9 +220,12 @@ _SCOPE_PHRASE = (
 _TRAILING_SCOPE = re.compile(
     rf"\s+(?:for|of|involving|in|on|with)\s+{_SCOPE_PHRASE}(?:\s+(?:offenses|crimes|charges))?\b", re.IGNORECASE
 )
+# "under the anti-trafficking law" is the usual legal basis of the figure, not a subset of it.
+_UNDER_THE_LAW = r"\s+(?:the\s+|its\s+)?(?:(?:19|20)\d\d\s+)?anti-?trafficking\s+(?:law|act|statute|provisions?)"
 # After the noun, words that make the count a subset or another number altogether.
 _RESTRICTION = re.compile(
-    r"\s+(?:within|among|abroad|under\b|from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
+    rf"\s+(?:within|among|abroad|under\b(?!{_UNDER_THE_LAW}(?!\s+and\s+{NUMBER}\s+under))|"
+    r"from\s+(?:cases\s+)?(?:previous|prior|earlier)|carried\s+over|"
     r"by\s+(?:an?\s+)?(?:NGOs?|civil\s+society|international|foreign|the\s+media|journalists)|"
     r"(?:for|of|involving|with|in|during)\s+(?!\d|(?:the\s+)?(?:previous|prior|current)\s+(?:reporting\s+)?(?:period|year)|"
     r"the\s+(?:reporting\s+)?(?:period|year)\b|"
@@ -246,7 +249,10 @@ _OTHER_PERIOD = re.compile(
     re.IGNORECASE,
 )
 # Counts a verb governs but that are not this period's new figure.
-_NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
+# After "compared with" or "up from" a count is the prior period's ("compared with prosecuting 52 ...").
+_NOT_NEW = re.compile(
+    r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending|compared\s+(?:with|to)|from)\s+$", re.IGNORECASE
+)
 
 _YEAR_OR_PERIOD = (
     r"(?:in\s+(?:(?:19|20)\d\d|the\s+(?:previous|prior|last)\s+(?:reporting\s+period|year))|"
@@ -254,7 +260,8 @@ _YEAR_OR_PERIOD = (
 )
 _PREVIOUS = re.compile(
     rf"\s*(?:,\s*|\(\s*|[—–]\s*)(?:compared\s+(?:with|to)|an?\s+(?:\w+\s+)?(?:increase|decrease|rise|drop|decline)\s+from|"
-    rf"up\s+from|down\s+from|versus)\s+(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER}|none\b)"
+    rf"up\s+from|down\s+from|versus)\s+(?:(?:investigating|prosecuting|charging|convicting|identifying)\s+)?"
+    rf"(?:(?P<previous_qualifier>{QUALIFIER})\s+)?(?P<previous>{NUMBER}|none\b)"
     rf"(?:\s+{_MODIFIERS}{_NOUN})?(?:\s*\([^()]*\))?"
     # The period may go unsaid when the clause ends there: "...; prosecuting 199 defendants, compared with 187;"
     rf"(?:\s+{_YEAR_OR_PERIOD}\b|(?=\s*(?:[;.]|$)))",
@@ -272,7 +279,7 @@ _PREVIOUS_PAREN = re.compile(
 # ", including 22 children" and such asides sit between a figure and its "compared with".
 # So do "involving 52 suspects", "in 2023", "during the reporting period" and how they were found.
 _ASIDE_OR_TIME = re.compile(
-    r"(?:\s*,\s*including\s+[^,;()]*?(?=\s*,)|\s+(?:in|during)\s+(?:(?:19|20)\d\d|the\s+reporting\s+period)\b|"
+    rf"(?:\s*,\s*including\s+[^,;()]*?(?=\s*,)|\s+(?:in|during)\s+(?:(?:19|20)\d\d|the\s+reporting\s+period)\b|\s+under{_UNDER_THE_LAW}|"
     rf"\s+involving\s+(?:{QUALIFIER}\s+)?{NUMBER}\s+{_MODIFIERS}\w+|"
     # how they were found: "through screening of vulnerable populations"
     r"\s+(?:through|by|using|via)\s+[^,;()]*?(?=\s*,))*",
@@ -285,6 +292,12 @@ _PREVIOUS_ITEM = rf"(?P<number>{NUMBER})\s+{_MODIFIERS}(?P<noun>investigations|p
 _PREVIOUS_LIST = re.compile(
     rf",\s*compared\s+(?:with|to)\s+(?P<items>{_unnamed(_PREVIOUS_ITEM)}(?:{_LIST_SEPARATOR}{_unnamed(_PREVIOUS_ITEM)})+)"
     rf"\s+{_YEAR_OR_PERIOD}",
+    re.IGNORECASE,
+)
+# ", compared with identifying 130 victims in 2022"
+_PREVIOUS_GERUND = re.compile(
+    r",\s*compared\s+(?:with|to)\s+(?P<gerund>investigating|prosecuting|charging|convicting|identifying)\s+"
+    rf"(?P<previous>{NUMBER})(?:\s+{_MODIFIERS}{_NOUN})?\s+{_YEAR_OR_PERIOD}",
     re.IGNORECASE,
 )
 # ", compared with 58, 40, and 16, respectively, in 2022"
@@ -488,6 +501,7 @@ def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
         if len(numbers) == len(found) and all(f.scope == "all" and f.previous is None for f in found):
             return [_replace(f, previous=n) for f, n in zip(found, numbers, strict=True)]
         return found
+    found = _previous_by_gerund(sentence, found)
     listed = _PREVIOUS_LIST.search(sentence)
     if not listed:
         return found
@@ -496,6 +510,21 @@ def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
         noun = item["noun"].lower()
         measure = "victims_identified" if noun.startswith("victim") else noun.rstrip("s") + "s"
         previous[measure] = parse_number(item["number"])
+    counts = Counter(f.measure for f in found if f.scope == "all")
+    return [
+        _replace(f, previous=previous[f.measure])
+        if f.scope == "all" and counts[f.measure] == 1 and f.measure in previous and f.previous is None
+        else f
+        for f in found
+    ]
+
+
+def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
+    """ "identified 150 victims and referred 120 to services, compared with identifying 130 victims in
+    2022": the gerund names the measure whose prior figure it is, however far back that figure is."""
+    previous = {
+        _GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in _PREVIOUS_GERUND.finditer(sentence)
+    }
     counts = Counter(f.measure for f in found if f.scope == "all")
     return [
         _replace(f, previous=previous[f.measure])
@@ -562,7 +591,7 @@ _NOT_REPORTED = re.compile(
 )
 # What may follow a not-reported statement without narrowing it.
 _NOT_REPORTED_END = re.compile(
-    r"\s*(?:[,.;)]|$|(?:and|but)\s|(?:it|they|authorities|officials|police|courts|prosecutors)\s+"
+    r"\s*(?:[,.;)]|$|(?:and|but|or)\s|(?:it|they|authorities|officials|police|courts|prosecutors)\s+"
     r"(?:initiated|conducted|opened|secured|obtained|identified|investigated|prosecuted|convicted)\b|(?:during|for|in)\s+(?:the\s+)?(?:reporting\s+period|(?:19|20)\d\d|year)|"
     r"\s*for\s+(?:at\s+least\s+)?the\s+\w+\s+consecutive\s+year)",
     re.IGNORECASE,
