@@ -249,9 +249,11 @@ _OTHER_PERIOD = re.compile(
     re.IGNORECASE,
 )
 # Counts a verb governs but that are not this period's new figure.
-# After "compared with" or "up from" a count is the prior period's ("compared with prosecuting 52 ...").
-_NOT_NEW = re.compile(
-    r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending|compared\s+(?:with|to)|from)\s+$", re.IGNORECASE
+_NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
+# Until the next comma, what follows "compared with" or "up from" is the prior period's
+# ("compared with prosecuting 39 suspects and convicting 25 traffickers in 2022").
+_IN_COMPARISON = re.compile(
+    r"(?:compared\s+(?:with|to)|(?:up|down|increase|decrease|rise|drop|decline)\s+from)\b[^,;()—–]*$", re.IGNORECASE
 )
 
 _YEAR_OR_PERIOD = (
@@ -433,7 +435,8 @@ def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]
     """The figure a governing verb or noun and its count make, before what follows it is read."""
     passive = match.re is _PASSIVE
     measure = _noun_verb_measure(match["noun"], match["passive"]) if passive else _measure(match)
-    if measure is None or _NOT_NEW.search(sentence[: match.start()]):
+    before = sentence[: match.start()]
+    if measure is None or _NOT_NEW.search(before) or _IN_COMPARISON.search(before):
         return None
     lead_in = _lead_in(sentence, match.start())
     if not _by_government(lead_in) or _OTHER_PERIOD.search(lead_in):
