@@ -1,0 +1,124 @@
+"""Precision and recall of the figure extractor on the labelled sentences, and its time per narrative.
+
+Goal: precision 100%, recall >= 95%. Each held-out batch (tests/fixtures/figures/heldout*.yaml) was
+written before the extractor version that first scored it; that first score, the honest one, is in
+the batch's header. Once its misses have been fixed, a batch is no longer unseen: write a new one.
+A figure counts as found only when every field matches its label (value, qualifier, scope,
+previous, unit, reported); one wrong field is a false positive and a miss. The last column is the
+precision when the prior figure is not checked: how often a figure's value itself is wrong.
+
+    .venv/bin/python bench/bench_figures.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from snapshots.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
+from tests.figures_corpus import HELD_OUT_SETS, TUNING, Labelled, load_corpus  # noqa: E402
+
+
+def score(corpus: list[Labelled], *, with_previous: bool = True) -> dict[str, tuple[int, int, int]]:
+    """(true positives, false positives, misses) per measure and "overall". Without `with_previous`, a
+    figure whose only fault is a missed or wrong prior figure counts as right: its value is in the text."""
+    counts: dict[str, Counter[str]] = {m: Counter() for m in (*MEASURES, "overall")}
+    for item in corpus:
+        found_figures = figures_in_text(item.sentence, item.section)
+        if not with_previous:
+            found_figures = tuple(replace(f, previous=None) for f in found_figures)
+        expected = Counter(item.expected if with_previous else (replace(f, previous=None) for f in item.expected))
+        found = Counter(found_figures)
+        for figure in expected | found:
+            hit = min(expected[figure], found[figure])
+            for key in (figure.measure, "overall"):
+                counts[key]["tp"] += hit
+                counts[key]["fp"] += found[figure] - hit
+                counts[key]["fn"] += expected[figure] - hit
+    return {k: (c["tp"], c["fp"], c["fn"]) for k, c in counts.items()}
+
+
+def misses(corpus: list[Labelled]) -> list[str]:
+    lines = []
+    for item in corpus:
+        found = figures_in_text(item.sentence, item.section)
+        if found != item.expected:
+            lines.append(f"  {item.sentence}\n    expected {_short(item.expected)}\n    found    {_short(found)}")
+    return lines
+
+
+def _short(figures) -> str:
+    return (
+        "; ".join(f"{f.measure}/{f.scope}={f.value} q={f.qualifier} prev={f.previous} {f.unit}" for f in figures) or "-"
+    )
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def report(name: str, corpus: list[Labelled]) -> None:
+    print(f"{name}: {len(corpus)} sentences, {sum(len(i.expected) for i in corpus)} labelled figures")
+    print(f"  {'measure':<20} {'precision':>9} {'recall':>7}   tp  fp  fn   precision of values alone")
+    values = score(corpus, with_previous=False)
+    for measure, (tp, fp, fn) in score(corpus).items():
+        value_tp, value_fp, _ = values[measure]
+        print(
+            f"  {measure:<20} {_percent(tp, tp + fp):>9} {_percent(tp, tp + fn):>7} {tp:4} {fp:3} {fn:3}   "
+            f"{_percent(value_tp, value_tp + value_fp)}"
+        )
+    for line in misses(corpus):
+        print(line)
+
+
+def narratives():
+    """Full-size narratives: the synthetic mirror's (30-45 KB each, rendered and parsed like real pages)."""
+    from monitor.parse import parse_narrative
+    from monitor.samples.site import render_country
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from mirror import synthetic_reports
+
+    reports = synthetic_reports(countries=30)
+    return [parse_narrative(render_country(year, slug, reports=reports)) for year, slug in _pages(reports)]
+
+
+def _pages(reports):
+    return [(year, slug) for slug, country in reports.countries.items() for year in country.editions]
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    held_out = []
+    for path in HELD_OUT_SETS:
+        batch = load_corpus(path)
+        report(f"held-out {path.name}", batch)
+        held_out += batch
+    tuning = load_corpus(TUNING)
+    report("tuning", tuning)
+    report("all", tuning + held_out)
+    pages = narratives()
+    timings = []
+    for _ in range(rounds):
+        for narrative in pages:
+            start = time.perf_counter()
+            extract_figures(narrative)
+            timings.append(time.perf_counter() - start)
+    size = statistics.median(len(n.summary) + sum(len(t) for t in n.sections.values()) for n in pages)
+    found = statistics.median(len(extract_figures(n)) for n in pages)
+    print(
+        f"extract_figures: median {1000 * statistics.median(timings):.2f} ms per narrative "
+        f"({len(pages)} synthetic narratives, median {size / 1000:.0f} KB of text and {found:.0f} figures, "
+        f"{rounds} rounds)"
+    )
+
+
+if __name__ == "__main__":
+    main()
