@@ -51,6 +51,7 @@ from alerts.compose import compose
 from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.routing import HEALTH_NOTICES, NOTICE_KINDS, accepts_change, accepts_notice
 from alerts.settings import AlertsSettings, ChannelSettings
+from snapshots import read
 
 log = logging.getLogger(__name__)
 
@@ -277,27 +278,26 @@ def _record_failure(
 def _item(db: Database, row: dict[str, Any]) -> dict[str, Any]:
     """The outbox row as compose() wants it: the change record, or the notice with what it summarises."""
     if row["change_id"] is not None:
-        change = fetch_rows(db, "select * from changes where id = ?", [row["change_id"]])[0]
-        return {**change, "type": "change", "detail": json.loads(change["detail"] or "{}")}
+        record = read.change(db, row["change_id"])
+        if record is None:
+            raise LookupError(f"outbox row {row['id']} names change {row['change_id']}, which is not stored")
+        return _change_item(record)
     notice = json.loads(row["notice"])
     if notice["type"] == "edition_digest":
         notice.update(_edition_facts(db, notice["edition"]))
     return notice
 
 
+def _change_item(record: read.ChangeRecord) -> dict[str, Any]:
+    keys = ("id", "kind", "significance", "country", "country_key", "edition", "comparison", "summary")
+    return {"type": "change", **{k: getattr(record, k) for k in keys}, "detail": record.detail.to_json()}
+
+
 def _edition_facts(db: Database, edition: int) -> dict[str, Any]:
-    moves = fetch_rows(
-        db,
-        """select * from changes where edition = ? and kind = 'tier' and comparison = 'edition'
-           order by country""",
-        [edition],
-    )
-    for move in moves:
-        move["detail"] = json.loads(move["detail"] or "{}")
-    countries = db.execute("select count(distinct country_key) from snapshots where edition = ?", [edition]).fetchone()[
-        0
-    ]
-    return {"changes": moves, "countries": countries}
+    tier_changes = read.changes(db, read.ChangeFilter(edition=edition, kind="tier", limit=None))
+    moves = sorted((r for r in tier_changes if r.comparison == "edition"), key=lambda r: (r.country or "", r.id))
+    countries = len(read.roster(db, edition))
+    return {"changes": [_change_item(r) for r in moves], "countries": countries}
 
 
 def _count_unrouted(db: Database, channels: list[str]) -> int:

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mirror import synthetic_reports
 
 from monitor.samples.data import Country, Edition
-from snapshots.compare import compare
-from snapshots.models import Narrative
-from snapshots.textdiff import word_diff
+from snapshots.core.compare import compare
+from snapshots.core.models import Narrative
+from snapshots.core.textdiff import word_diff
 
 
 def narrative(country: Country, year: int, edition: Edition) -> Narrative:

@@ -29,7 +29,7 @@ def discover(config: Config, db_path: Path) -> object:
 def deliver(config: Config, db_path: Path) -> object:
     """Send what is waiting in the outbox: alerts, digests, retries."""
     import alerts
-    from snapshots.db import open_db
+    from snapshots.store.db import open_db
 
     db = open_db(db_path)
     try:

@@ -28,8 +28,8 @@ from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
 from monitor.reading import Reading, read_pages
 from monitor.sources import PageRef, wanted
-from snapshots import store
-from snapshots.db import open_db
+from snapshots.store import writes
+from snapshots.store.db import open_db
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +147,9 @@ def _sweep(
     progress: Progress,
     landings: Landings | None = None,
 ) -> SweepResult:
-    run_id = store.start_run(db, "sweep")
+    run_id = writes.start_run(db, "sweep")
     result = SweepResult()
-    baseline = not store.has_snapshots(db)
+    baseline = not writes.has_snapshots(db)
     try:
         plan_editions = resolve_editions(fetcher, config, editions, landings or Landings(), db)
         result.editions = [year for year, _ in plan_editions.editions]
@@ -167,9 +167,9 @@ def _sweep(
         for year in result.editions:
             mode = _alert_mode(db, year, baseline)
             progress("edition", year)
-            at = store.now_iso()
+            at = writes.now_iso()
             with db.atomic():
-                pages = [store.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
+                pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
             with UnchangedBatch(db) as batch:
                 for page, reading in read_pages(fetcher, config, pages):
                     batch.admit(reading)
@@ -177,7 +177,7 @@ def _sweep(
                     result.pages.append(outcome)
                     progress("page", outcome)
             _close_edition(db, config, year, mode)
-        if baseline and store.has_snapshots(db):
+        if baseline and writes.has_snapshots(db):
             pages = db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
             with db.atomic():
                 alerts.enqueue_notice(
@@ -187,9 +187,9 @@ def _sweep(
                     dedupe="baseline",
                 )
     except BaseException as exc:
-        store.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
+        writes.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
         raise
-    store.finish_run(db, run_id, "ok", result.summary())
+    writes.finish_run(db, run_id, "ok", result.summary())
     return result
 
 
@@ -206,7 +206,7 @@ def _alert_mode(db: Database, year: int, baseline: bool) -> str:
     newest = db.execute("select max(edition) from snapshots").fetchone()[0]
     if newest is not None and year < newest:
         return "backfill"
-    if not store.has_snapshots(db, year):
+    if not writes.has_snapshots(db, year):
         return "release"
     summarised = db.execute(
         "select exists(select 1 from changes where kind = 'edition' and edition = ?)", [year]
@@ -226,7 +226,7 @@ def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
         return
     if mode == "immediate":
         return  # summarised when it was released (record_edition_summary is idempotent, and not free)
-    from snapshots import changelog
+    from snapshots.store import changelog
 
     with db.atomic():
         change_id = changelog.record_edition_summary(db, year)
@@ -294,7 +294,7 @@ def settle_page(
         return _settle_unchanged(db, config, page, fetched, run_id, reading.at, "not_modified")
     narrative = reading.snapshot.narrative
     with db.atomic():
-        snapshot_id = store.save_snapshot(
+        snapshot_id = writes.save_snapshot(
             db,
             page_id=page["id"],
             edition=ref.edition,
@@ -303,9 +303,9 @@ def settle_page(
             fetched_at=reading.at,
             etag=fetched.etag,
         )
-        store.set_page_kind(db, page["id"], "narrative", narrative.country_key)
+        writes.set_page_kind(db, page["id"], "narrative", narrative.country_key)
         _mark_ok(db, config, page, fetched, reading.at)
-        store.record_check(
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
@@ -320,7 +320,7 @@ def settle_page(
         )
         summaries: list[tuple[str, str]] = []
         if snapshot_id:
-            from snapshots import changelog  # only when something new arrived: comparing is the costly import
+            from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
 
             change_ids = changelog.record_changes_for(db, snapshot_id)
             alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
@@ -337,7 +337,7 @@ def settle_page(
 
 def _mark_ok(db: Database, config: Config, page: dict[str, Any], fetched: FetchResult, at: str) -> None:
     host = fetched.final_url.split("/")[2] if "://" in fetched.final_url else None
-    store.page_ok(db, page["id"], at=at, etag=fetched.etag, last_modified=fetched.last_modified, host=host)
+    writes.page_ok(db, page["id"], at=at, etag=fetched.etag, last_modified=fetched.last_modified, host=host)
     alerts.page_health(db, config.alerts, page["id"], ok=True)
 
 
@@ -346,7 +346,7 @@ def _settle_unchanged(
 ) -> PageOutcome:
     with db.atomic():
         _mark_ok(db, config, page, fetched, at)
-        store.record_check(
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
@@ -362,8 +362,8 @@ def _settle_unchanged(
 
 def _settle_other(db: Database, page: dict[str, Any], ref: PageRef, run_id: int, at: str, message: str) -> PageOutcome:
     with db.atomic():
-        store.set_page_kind(db, page["id"], "other")
-        store.record_check(
+        writes.set_page_kind(db, page["id"], "other")
+        writes.record_check(
             db, run_id=run_id, page_id=page["id"], url=ref.url, outcome="skipped", at=at, message=message
         )
     return PageOutcome(ref.edition, ref.slug, ref.url, "skipped", message=message)
@@ -383,8 +383,8 @@ def _settle_failure(
 ) -> PageOutcome:
     log.warning("%s %s: %s", ref.edition, ref.slug, message)
     with db.atomic():
-        store.page_failed(db, page["id"], at=at, message=message)
-        store.record_check(
+        writes.page_failed(db, page["id"], at=at, message=message)
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],

@@ -31,8 +31,8 @@ from sqlite_utils import Database
 
 from monitor.config import Config, JobConfig
 from monitor.errors import ConfigError
-from snapshots.db import open_db
 from snapshots.errors import RunInProgress
+from snapshots.store.db import open_db
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from monitor.config import Config
 from monitor.schedule import load_jobs, next_fire_time, parse_time, read_job_state
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 
 
 @dataclass(frozen=True)

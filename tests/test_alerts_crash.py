@@ -24,7 +24,7 @@ DELIVER = """
 import dataclasses, json, sys
 import alerts
 from monitor.config import load_config
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 config = load_config(sys.argv[1])
 report = alerts.deliver_pending(open_db(sys.argv[2]), config.alerts)
 print(json.dumps(dataclasses.asdict(report)))

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from snapshots.changelog import record_changes_for, record_edition_summary
-from snapshots.db import open_db
-from snapshots.models import Narrative
-from snapshots.normalize import content_hash
+from snapshots.core.models import Narrative
+from snapshots.core.normalize import content_hash
+from snapshots.store.changelog import record_changes_for, record_edition_summary
+from snapshots.store.db import open_db
 
 SUMMARY = (
     "The Government of {name} does not fully meet the minimum standards for the elimination of trafficking but is "

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from monitor.samples.server import SampleSite
-from snapshots.db import BUSY_TIMEOUT_MS
+from snapshots.store.db import BUSY_TIMEOUT_MS
 from tests.faults_helpers import counts, tipwatch, write_cron
 
 EDITION = 2024

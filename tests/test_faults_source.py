@@ -16,7 +16,7 @@ import pytest
 
 from monitor.pipeline import PageOutcome, sweep
 from monitor.samples.server import SampleSite
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 from tests.faults_helpers import HOOK_ENV, HTML, Hook, RawServer, country_path, counts, fault_config, reset
 
 EDITION = 2024

@@ -18,7 +18,7 @@ from monitor.demo import demo_config
 from monitor.errors import SourceUnreachable
 from monitor.pipeline import sweep
 from monitor.samples.server import Request, SampleSite
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 
 EDITION = 2024
 

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.samples.server import Request, SampleSite
 from monitor.schedule import read_job_state
-from snapshots.db import open_db
 from snapshots.errors import StorageError
+from snapshots.store.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,8 +20,8 @@ import pytest
 
 from monitor.lock import run_lock
 from monitor.schedule import read_job_state
-from snapshots.db import open_db
 from snapshots.errors import RunInProgress, StorageError
+from snapshots.store.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,9 @@ import pytest
 
 from monitor.demo import build_sample_db
 from monitor.web.app import create_app
-from snapshots import changelog, store
-from snapshots.db import open_db
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.store import changelog, writes
+from snapshots.store.db import open_db
 
 HOSTILE = (
     '<script>window.__pwned = 1; alert("x")</script> The government <img src=x onerror="window.__pwned=2"> '
@@ -104,13 +104,13 @@ def build_web_db(path: Path) -> Path:
                 versions = [False, True] if (key, edition) == ("sylvania", 2024) else [False]
                 for revised in versions:
                     at = f"{edition}-06-{25 + int(revised):02d}T10:00:00+00:00"
-                    page = store.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
+                    page = writes.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
                     narrative = _narrative(key, name, edition, tier, revised=revised)
-                    snapshot_id = store.save_snapshot(
+                    snapshot_id = writes.save_snapshot(
                         db,
                         page_id=page["id"],
                         edition=edition,
-                        data=store.SnapshotData.build(narrative, f"<html>{edition} {key} {revised}</html>".encode()),
+                        data=writes.SnapshotData.build(narrative, f"<html>{edition} {key} {revised}</html>".encode()),
                         url=page["url"],
                         fetched_at=at,
                     )
@@ -382,7 +382,8 @@ def test_every_change_permalink_renders(client, web_db):
 
 def test_a_recorded_pair_renders_exactly_what_compare_says(web_db):
     """The diff page reads a compared pair from its stored changes; it must match a fresh comparison."""
-    from snapshots import browse, queries
+    from snapshots import read
+    from snapshots.core.compare import diff_narratives
 
     db = open_db(web_db, readonly=True)
     pairs = db.execute(
@@ -391,7 +392,12 @@ def test_a_recorded_pair_renders_exactly_what_compare_says(web_db):
     ).fetchall()
     assert len(pairs) > 10
     for old_id, new_id in pairs:
-        stored, live = browse.diff_view(db, old_id, new_id).diff, queries.diff_between(db, old_id, new_id)
+        pair = read.diff_pair(db, old_id, new_id)
+        assert pair is not None
+        old, new = read.narrative(db, old_id), read.narrative(db, new_id)
+        assert old is not None and new is not None
+        history = read.tier_history(db, new.country_key, before=pair.new.edition)
+        stored, live = pair.diff, diff_narratives(old, new, tier_history=history)
         assert [(s.name, s.status) for s in stored.sections] == [(s.name, s.status) for s in live.sections]
         assert [s.text.ops for s in stored.sections if s.status != "same"] == [
             s.text.ops for s in live.sections if s.status != "same"

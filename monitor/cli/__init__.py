@@ -22,8 +22,8 @@ from sqlite_utils import Database
 from monitor import __version__
 from monitor.config import DB_ENV, Config, load_config, resolve_config_path
 from monitor.errors import TipwatchError
-from snapshots.db import open_db
 from snapshots.errors import StorageError
+from snapshots.store.db import open_db
 
 
 @dataclass

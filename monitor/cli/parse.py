@@ -14,8 +14,8 @@ from rich.text import Text
 from monitor import PROJECT_URL, __version__
 from monitor.errors import FetchError, TipwatchError
 from monitor.parse import parse_narrative
-from snapshots.countries import display_name
-from snapshots.models import Narrative
+from snapshots.core.countries import display_name
+from snapshots.core.models import Narrative
 
 USER_AGENT = f"Mozilla/5.0 (compatible; tipwatch/{__version__}; +{PROJECT_URL})"
 _TIMEOUT = 30

@@ -10,8 +10,8 @@ from monitor.errors import ParseError
 from monitor.parse import guards, mirrors, plaintext, stategov
 from monitor.parse.narrative import assemble, edition_from_titles, edition_from_url
 from monitor.parse.page import Page
-from snapshots.countries import country_key
-from snapshots.models import Narrative
+from snapshots.core.countries import country_key
+from snapshots.core.models import Narrative
 
 # Bump whenever the same bytes would parse differently; stored snapshots are re-parsed when it changes.
 PARSER_VERSION = "1"

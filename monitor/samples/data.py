@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from snapshots.models import SECTION_NAMES, TIERS
+from snapshots.core.models import SECTION_NAMES, TIERS
 
 REPORTS_DIR = Path(__file__).parent / "reports"
 

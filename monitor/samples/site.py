@@ -12,7 +12,7 @@ from html import escape
 
 from monitor.samples import chrome
 from monitor.samples.data import SUBPAGES, Country, Edition, SampleReports, editions, load_reports
-from snapshots.models import TIERS
+from snapshots.core.models import TIERS
 
 __all__ = [
     "edition_path",

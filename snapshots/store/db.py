@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from snapshots.errors import StorageError
-from snapshots.migrations import migrations
+from snapshots.store.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def now_iso() -> str:
+    """Now as the database stores times: UTC ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -> Database:

@@ -9,20 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.models import Narrative
-from snapshots.normalize import content_hash
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from snapshots.core.models import Narrative
+from snapshots.core.normalize import content_hash
+from snapshots.core.searchwords import index_parts
+from snapshots.store.db import now_iso
 
 
 def compress(raw: bytes) -> bytes:
@@ -157,7 +153,6 @@ class SnapshotData:
     blob: bytes  # the parse, compressed
     raw_compressed: bytes
     raw_sha256: str
-    raw_size: int
     index: tuple[tuple[str, str], ...]  # (part, text as the search index holds it)
 
     @classmethod
@@ -168,7 +163,6 @@ class SnapshotData:
             blob=narrative.to_blob(),
             raw_compressed=compress(raw),
             raw_sha256=hashlib.sha256(raw).hexdigest(),
-            raw_size=len(raw),
             index=index_parts(narrative),
         )
 
@@ -213,31 +207,6 @@ def save_snapshot(
         _unindex(db, latest["id"])
     _index(db, snapshot_id, data.index)
     return snapshot_id
-
-
-def searchable_parts(narrative: Narrative) -> list[tuple[str, str]]:
-    """The parts of a narrative that search covers, in page order, named as the `sections` rows are."""
-    parts = [("summary", narrative.summary), ("recommendations", "\n\n".join(narrative.recommendations))]
-    return [(name, text) for name, text in [*parts, *narrative.sections.items()] if text]
-
-
-# Words too common to search for. Leaving them out of the index saves a fifth of its size; a phrase
-# query drops them too ("victims of trafficking" finds "victims trafficking"), so phrases still work.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with",
-})  # fmt: skip
-_WORD = re.compile(r"\w+")
-
-
-def index_words(text: str) -> list[str]:
-    """The words of `text` as the search index holds them (and as queries must name them)."""
-    return [word for word in _WORD.findall(text) if word.lower() not in STOPWORDS]
-
-
-def index_parts(narrative: Narrative) -> tuple[tuple[str, str], ...]:
-    """Each searchable part with the text the index holds for it (common words left out)."""
-    return tuple((name, " ".join(index_words(text))) for name, text in searchable_parts(narrative))
 
 
 def _index(db: Database, snapshot_id: int, parts: tuple[tuple[str, str], ...]) -> None:
