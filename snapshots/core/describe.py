@@ -19,6 +19,7 @@ from snapshots.core.models import (
     DoubtfulDetail,
     EditionDetail,
     FindingsDetail,
+    LayoutDetail,
     Op,
     RecommendationDetail,
     SectionDetail,
@@ -202,6 +203,10 @@ def _doubtful_summary(d: DoubtfulDetail, name: str, where: str) -> str:
     return f"{name}: extraction doubtful ({where}): {d.reason}"
 
 
+def _layout_summary(d: LayoutDetail, name: str, where: str) -> str:
+    return f"{name}: {label_words(d.part)} missing, {d.before} before ({where})"
+
+
 WORDING: dict[str, Wording] = {
     "tier": Wording(_tier_summary, lambda d: f"{d.from_tier} -> {d.to_tier}", _tier_lines),
     "recommendation": Wording(_recommendation_summary, lambda d: "", _recommendation_lines),
@@ -217,6 +222,11 @@ WORDING: dict[str, Wording] = {
         _doubtful_summary,
         lambda d: "extraction doubtful",
         lambda d: [(("plain", f"Not sure about this one: {d.reason}"),)],
+    ),
+    "layout": Wording(
+        _layout_summary,
+        lambda d: f"{label_words(d.part)} missing",
+        lambda d: [(("plain", f"The {label_words(d.part)} ({d.before} before) are missing from this version."),)],
     ),
 }
 assert set(WORDING) == set(KINDS), "every kind needs its wording"

@@ -42,7 +42,7 @@ SIGNIFICANCES: tuple[str, ...] = ("low", "medium", "high")
 SIGNIFICANCE_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SIGNIFICANCES, 1)}
 Significance = Literal["high", "medium", "low"]
 
-ChangeKind = Literal["tier", "recommendation", "findings", "section", "coverage", "edition", "doubtful"]
+ChangeKind = Literal["tier", "recommendation", "findings", "section", "coverage", "edition", "doubtful", "layout"]
 Comparison = Literal["revision", "edition"]
 
 
@@ -262,6 +262,15 @@ class DoubtfulDetail(Detail):
     to_tier: str | None = None
 
 
+@dataclass(frozen=True)
+class LayoutDetail(Detail):
+    """A part the page used to have is gone (the page layout changed, or the parser lost it)."""
+
+    kind: ClassVar[str] = "layout"
+    part: str = ""  # e.g. "recommendations"
+    before: int = 0  # how many items (or paragraphs) the previous version had
+
+
 DETAILS: dict[str, type[Detail]] = {
     cls.kind: cls
     for cls in (
@@ -272,6 +281,7 @@ DETAILS: dict[str, type[Detail]] = {
         CoverageDetail,
         EditionDetail,
         DoubtfulDetail,
+        LayoutDetail,
     )
 }
 KINDS: tuple[str, ...] = tuple(DETAILS)
