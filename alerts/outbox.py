@@ -52,6 +52,8 @@ from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.routing import HEALTH_NOTICES, NOTICE_KINDS, accepts_change, accepts_notice
 from alerts.settings import AlertsSettings, ChannelSettings
 from snapshots import read
+from snapshots.store import outbox as queue
+from snapshots.store.db import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,6 @@ BACKOFF_MAX_S = 6 * 3600.0
 PERMANENT_ATTEMPTS = 2
 CRASH_BEFORE_SEND_ENV = "TIPWATCH_TEST_CRASH_BEFORE_SEND"
 CRASH_AFTER_SEND_ENV = "TIPWATCH_TEST_CRASH_AFTER_SEND"
-_CHUNK = 500  # ids per `in (...)`: well under SQLite's variable limit
 
 
 @dataclass
@@ -95,21 +96,14 @@ def enqueue_changes(db: Database, config: AlertsSettings, change_ids: list[int],
     channels = [c for c in config.channels if c.enabled]
     if mode != "immediate" or not channels or not change_ids:
         return 0
-    now = _iso(datetime.now(UTC))
+    now = now_iso()
     written = 0
-    for start in range(0, len(change_ids), _CHUNK):
-        chunk = change_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        cursor = db.execute(
-            f"select id, kind, significance, country_key, country from changes where id in ({marks}) order by id",
-            chunk,
-        )
-        columns = [d[0] for d in cursor.description]
-        for change in (dict(zip(columns, row, strict=True)) for row in cursor.fetchall()):
-            for channel in channels:
-                if accepts_change(channel, change):
-                    dedupe = f"change:{change['id']}:{channel.name}"
-                    written += _insert(db, channel.name, dedupe, now, change_id=change["id"])
+    for record in read.changes_by_id(db, change_ids):
+        change = {k: getattr(record, k) for k in ("id", "kind", "significance", "country_key", "country")}
+        for channel in channels:
+            if accepts_change(channel, change):
+                dedupe = f"change:{record.id}:{channel.name}"
+                written += queue.insert_row(db, channel.name, dedupe, now, change_id=record.id)
     return written
 
 
@@ -117,24 +111,13 @@ def enqueue_notice(db: Database, config: AlertsSettings, notice: dict[str, Any],
     """Queue a message that is not one change (baseline, edition digest, problem, resolved) for each channel."""
     if notice.get("type") not in NOTICE_KINDS:
         raise ValueError(f"unknown notice type {notice.get('type')!r} (expected one of {', '.join(NOTICE_KINDS)})")
-    now = _iso(datetime.now(UTC))
+    now = now_iso()
     body = json.dumps(notice, sort_keys=True)
     return sum(
-        _insert(db, channel.name, f"{dedupe}:{channel.name}", now, notice=body)
+        queue.insert_row(db, channel.name, f"{dedupe}:{channel.name}", now, notice=body)
         for channel in config.channels
         if channel.enabled and accepts_notice(channel, notice)
     )
-
-
-def _insert(
-    db: Database, channel: str, dedupe: str, now: str, *, change_id: int | None = None, notice: str | None = None
-) -> int:
-    cursor = db.execute(
-        """insert or ignore into outbox (change_id, notice, channel, dedupe_key, status, attempts, created_at)
-           values (?, ?, ?, ?, 'pending', 0, ?)""",
-        [change_id, notice, channel, dedupe, now],
-    )
-    return cursor.rowcount
 
 
 # --- delivering (outside any transaction: each step commits) ---
@@ -163,7 +146,7 @@ def deliver_pending(db: Database, config: AlertsSettings, *, now: datetime | Non
                 if failure is not None and not failure.permanent:
                     report.deferred += sum(len(b) for b in batches[i + 1 :])
                     break
-        report.unrouted = _count_unrouted(db, list(channels))
+        report.unrouted = queue.count_unrouted(db, list(channels))
     return report
 
 
@@ -181,19 +164,14 @@ def _build_channels(config: AlertsSettings, report: DeliveryReport) -> dict[str,
 
 def _interrupted(db: Database) -> dict[tuple[str, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in fetch_rows(db, "select * from outbox where status = 'sending' order by id", []):
+    for row in queue.sending_rows(db):
         key = row["batch"] or _batch_key(row["channel"], [row])
         groups.setdefault((row["channel"], key), []).append(row)
     return groups
 
 
 def _due(db: Database, channel: str, now: datetime) -> list[dict[str, Any]]:
-    return fetch_rows(
-        db,
-        """select * from outbox where channel = ? and status = 'pending'
-           and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
-        [channel, _iso(now)],
-    )
+    return queue.due_rows(db, channel, _iso(now))
 
 
 def _batches(settings: ChannelSettings, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -228,7 +206,7 @@ def _deliver_batch(
 ) -> DeliveryError | None:
     ids = [r["id"] for r in rows]
     with db.atomic():
-        _update(db, ids, "status = 'sending', batch = ?, attempts = attempts + 1", [key])
+        queue.mark_sending(db, ids, key)
     _test_crash(CRASH_BEFORE_SEND_ENV)
     try:
         message = compose([_item(db, r) for r in rows], base_url=config.base_url)
@@ -243,7 +221,7 @@ def _deliver_batch(
         return failure
     _test_crash(CRASH_AFTER_SEND_ENV)
     with db.atomic():
-        _update(db, ids, "status = 'sent', sent_at = ?, last_error = null, next_attempt_at = null", [_iso(now)])
+        queue.mark_sent(db, ids, _iso(now))
     log.info("alert %s sent to channel %s: %s", key, channel[0].name, answer)
     report.messages += 1
     report.sent += len(rows)
@@ -266,12 +244,12 @@ def _record_failure(
             attempts = (row["attempts"] or 0) + 1
             limit = min(PERMANENT_ATTEMPTS, config.max_attempts) if exc.permanent else config.max_attempts
             if attempts >= limit:
-                _update(db, [row["id"]], "status = 'dead', last_error = ?, next_attempt_at = null", [error])
+                queue.mark_dead(db, row["id"], error)
                 report.dead += 1
                 continue
             wait = min(max(BACKOFF_BASE_S * 2 ** (attempts - 1), exc.retry_after or 0.0), BACKOFF_MAX_S)
             retry_at = _iso(now + timedelta(seconds=wait))
-            _update(db, [row["id"]], "status = 'pending', last_error = ?, next_attempt_at = ?", [error, retry_at])
+            queue.mark_retry(db, row["id"], error, retry_at)
             report.retrying += 1
 
 
@@ -298,24 +276,6 @@ def _edition_facts(db: Database, edition: int) -> dict[str, Any]:
     moves = sorted((r for r in tier_changes if r.comparison == "edition"), key=lambda r: (r.country or "", r.id))
     countries = len(read.roster(db, edition))
     return {"changes": [_change_item(r) for r in moves], "countries": countries}
-
-
-def _count_unrouted(db: Database, channels: list[str]) -> int:
-    marks = ",".join("?" * len(channels))
-    where = f"and channel not in ({marks})" if channels else ""
-    sql = f"select count(*) from outbox where status in ('pending', 'sending') {where}"
-    return db.execute(sql, channels).fetchone()[0]
-
-
-def _update(db: Database, ids: list[int], assignments: str, params: list[Any]) -> None:
-    marks = ",".join("?" * len(ids))
-    db.execute(f"update outbox set {assignments} where id in ({marks})", [*params, *ids])
-
-
-def fetch_rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _test_crash(variable: str) -> None:

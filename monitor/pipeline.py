@@ -28,6 +28,7 @@ from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
 from monitor.reading import Reading, read_pages
 from monitor.sources import PageRef, wanted
+from snapshots import read
 from snapshots.store import writes
 from snapshots.store.db import open_db
 
@@ -109,7 +110,7 @@ def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop)
     """Look for an edition newer than any tracked one; sweep it the moment its landing page appears."""
     with run_lock(db_path):
         db = open_db(db_path)
-        newest = db.execute("select max(edition) from pages").fetchone()[0]
+        newest = writes.newest_page_edition(db)
         fetcher = _fetcher(config)
         try:
             if newest is None:
@@ -178,7 +179,7 @@ def _sweep(
                     progress("page", outcome)
             _close_edition(db, config, year, mode)
         if baseline and writes.has_snapshots(db):
-            pages = db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
+            pages = writes.narrative_page_count(db)
             with db.atomic():
                 alerts.enqueue_notice(
                     db,
@@ -195,32 +196,25 @@ def _sweep(
 
 def _is_known_other(db: Database, ref: PageRef) -> bool:
     """Sub-pages already found to hold no narrative (introduction, ...) are not fetched again."""
-    row = db.execute("select kind from pages where edition = ? and slug = ?", [ref.edition, ref.slug]).fetchone()
-    return bool(row and row[0] == "other")
+    return writes.page_kind(db, ref.edition, ref.slug) == "other"
 
 
 def _alert_mode(db: Database, year: int, baseline: bool) -> str:
     """How changes of this edition reach people: one by one, or folded into one message."""
     if baseline:
         return "baseline"
-    newest = db.execute("select max(edition) from snapshots").fetchone()[0]
+    newest = writes.newest_snapshot_edition(db)
     if newest is not None and year < newest:
         return "backfill"
     if not writes.has_snapshots(db, year):
         return "release"
-    summarised = db.execute(
-        "select exists(select 1 from changes where kind = 'edition' and edition = ?)", [year]
-    ).fetchone()[0]
+    summarised = read.changes(db, read.ChangeFilter(kind="edition", edition=year, limit=1))
     return "immediate" if summarised else "release"
 
 
 def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
     """Once every narrative page of an edition has a snapshot, record the edition summary (once)."""
-    pending = db.execute(
-        """select count(*) from pages p where p.edition = ? and p.kind != 'other'
-           and not exists (select 1 from snapshots s where s.page_id = p.id)""",
-        [year],
-    ).fetchone()[0]
+    pending = writes.pages_without_snapshot(db, year)
     if pending:
         log.info("edition %d: %d pages have no snapshot yet; edition summary deferred", year, pending)
         return
@@ -402,6 +396,4 @@ def _settle_failure(
 def _summaries(db: Database, change_ids: list[int]) -> list[tuple[str, str]]:
     if not change_ids:
         return []
-    marks = ",".join("?" * len(change_ids))
-    sql = f"select kind, summary from changes where id in ({marks}) order by id"
-    return [(kind, summary) for kind, summary in db.execute(sql, change_ids)]
+    return [(r.kind, r.summary) for r in read.changes_by_id(db, change_ids)]

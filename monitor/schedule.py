@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from monitor.config import Config, JobConfig
 from monitor.errors import ConfigError
 from snapshots.errors import RunInProgress
+from snapshots.store import writes
 from snapshots.store.db import open_db
 
 log = logging.getLogger(__name__)
@@ -191,9 +192,7 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def read_job_state(db: Database) -> dict[str, dict[str, Any]]:
-    if not db["job_state"].exists():
-        return {}
-    return {row["job"]: row for row in db["job_state"].rows}
+    return writes.job_states(db)
 
 
 def _record(db_path: Path, job_id: str, **values: str | None) -> None:
@@ -202,7 +201,7 @@ def _record(db_path: Path, job_id: str, **values: str | None) -> None:
         db = open_db(db_path)
         try:
             with db.conn:
-                db["job_state"].upsert({"job": job_id, **values}, pk="job")
+                writes.record_job_state(db, job_id, values)
         finally:
             db.close()
     except Exception:

@@ -5,7 +5,15 @@ typed detail; the diff of two stored snapshots comes from `diff_pair` alone.
 """
 
 from snapshots.core.models import TierMove
-from snapshots.read.changes import ChangeFilter, ChangeRecord, FilterOptions, change, changes, filter_options
+from snapshots.read.changes import (
+    ChangeFilter,
+    ChangeRecord,
+    FilterOptions,
+    change,
+    changes,
+    changes_by_id,
+    filter_options,
+)
 from snapshots.read.diffs import PairDiff, SectionView, diff_pair
 from snapshots.read.editions import (
     CountryOverview,
@@ -57,6 +65,7 @@ __all__ = [
     "TierPoint",
     "change",
     "changes",
+    "changes_by_id",
     "country_names",
     "country_overview",
     "default_pair",

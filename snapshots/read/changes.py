@@ -113,6 +113,16 @@ def change(db: Database, change_id: int) -> ChangeRecord | None:
     return change_record(row) if row else None
 
 
+def changes_by_id(db: Database, ids: list[int]) -> list[ChangeRecord]:
+    """These changes (those stored), in record order."""
+    out: list[ChangeRecord] = []
+    for start in range(0, len(ids), 500):  # well under SQLite's variable limit
+        chunk = ids[start : start + 500]
+        sql = f"select {COLUMNS} from changes where id in ({','.join('?' * len(chunk))}) order by id"
+        out += [change_record(r) for r in db.execute(sql, chunk).fetchall()]
+    return sorted(out, key=lambda r: r.id)
+
+
 def changes_of_pair(db: Database, old_id: int, new_id: int) -> list[ChangeRecord]:
     """The changes recorded when `new_id` was compared with `old_id`, in record order."""
     sql = f"select {COLUMNS} from changes where new_snapshot_id = ? and old_snapshot_id = ? order by id"

@@ -1,9 +1,8 @@
 """The write side of the memory: the one database opener, the schema and its migrations, and every write.
 
-Which package owns (writes) which table:
-- snapshots.store.writes: pages, landings, checks, snapshots, sections, sections_fts, parses, runs
-- snapshots.store.changelog: changes
-- snapshots.store.alerts (the outbox and health rows, written for alerts/): outbox, alert_state, page_health
-- monitor/schedule.py through snapshots.store.jobs: job_state
-Everything else reads through snapshots.read.
+Which module owns (writes) which table; everything else reads through snapshots.read:
+- writes: pages, landings, checks, snapshots, sections and sections_fts (the search index), parses,
+  runs, job_state (for monitor's scheduler)
+- changelog: changes
+- outbox: outbox and page_health (for alerts/, which decides what goes in and when)
 """

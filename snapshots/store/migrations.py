@@ -183,3 +183,16 @@ def m004_landings(db: Database) -> None:
     db["landings"].create(
         {"edition": int, "url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="edition"
     )
+
+
+@migrations()
+def m005_page_health(db: Database) -> None:
+    # Whether a "problem" alert is out for a page is alert state, not page state: its own table, so the
+    # pages rows are written by the sweep alone. Carries over what pages.problem_alerted_at held.
+    db["page_health"].create(
+        {"page_id": int, "problem_alerted_at": str}, pk="page_id", foreign_keys=[("page_id", "pages", "id")]
+    )
+    db.execute(
+        "insert into page_health (page_id, problem_alerted_at)"
+        " select id, problem_alerted_at from pages where problem_alerted_at is not null"
+    )

@@ -94,6 +94,38 @@ def page_failed(db: Database, page_id: int, *, at: str, message: str) -> int:
     return db.execute("select consecutive_failures from pages where id = ?", [page_id]).fetchone()[0]
 
 
+def failing_pages(db: Database) -> list[tuple[int, str, int, str | None, str | None]]:
+    """(edition, slug, failures, failing since, last error) of every page whose latest check failed."""
+    if not db["pages"].exists():
+        return []
+    return db.execute(
+        "select edition, slug, consecutive_failures, failing_since, last_error from pages"
+        " where consecutive_failures > 0 order by failing_since, edition desc, slug"
+    ).fetchall()
+
+
+def page_kind(db: Database, edition: int, slug: str) -> str | None:
+    row = db.execute("select kind from pages where edition = ? and slug = ?", [edition, slug]).fetchone()
+    return row[0] if row else None
+
+
+def newest_page_edition(db: Database) -> int | None:
+    return db.execute("select max(edition) from pages").fetchone()[0]
+
+
+def narrative_page_count(db: Database) -> int:
+    return db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
+
+
+def pages_without_snapshot(db: Database, edition: int) -> int:
+    """Pages of an edition that may hold a narrative and have no snapshot yet."""
+    return db.execute(
+        """select count(*) from pages p where p.edition = ? and p.kind != 'other'
+           and not exists (select 1 from snapshots s where s.page_id = p.id)""",
+        [edition],
+    ).fetchone()[0]
+
+
 # --- checks ---
 
 
@@ -282,7 +314,24 @@ def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], 
     )
 
 
+def newest_snapshot_edition(db: Database) -> int | None:
+    return db.execute("select max(edition) from snapshots").fetchone()[0]
+
+
 def has_snapshots(db: Database, edition: int | None = None) -> bool:
     if edition is None:
         return db.execute("select exists(select 1 from snapshots)").fetchone()[0] == 1
     return db.execute("select exists(select 1 from snapshots where edition = ?)", [edition]).fetchone()[0] == 1
+
+
+# --- job state (what the scheduler keeps across restarts) ---
+
+
+def job_states(db: Database) -> dict[str, dict[str, Any]]:
+    if not db["job_state"].exists():
+        return {}
+    return {row["job"]: row for row in db["job_state"].rows}
+
+
+def record_job_state(db: Database, job_id: str, values: dict[str, str | None]) -> None:
+    db["job_state"].upsert({"job": job_id, **values}, pk="job")
