@@ -34,7 +34,6 @@ right after step 2, so the crash tests can hit both sides of the window with rea
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -54,6 +53,7 @@ from alerts.settings import AlertsSettings, ChannelSettings
 from snapshots import read
 from snapshots.store import outbox as queue
 from snapshots.store.db import now_iso
+from snapshots.store.flock import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -290,16 +290,5 @@ def _delivery_lock(db: Database) -> Iterator[bool]:
     if not path:  # an in-memory database has no other deliverer
         yield True
         return
-    fd = os.open(f"{path}.deliver.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with exclusive(f"{path}.deliver.lock") as fd:
+        yield fd is not None

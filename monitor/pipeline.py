@@ -30,7 +30,7 @@ from monitor.reading import Reading, read_pages
 from monitor.sources import PageRef, wanted
 from snapshots import read
 from snapshots.store import writes
-from snapshots.store.db import open_db
+from snapshots.store.db import now_iso, open_db
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def _sweep(
         for year in result.editions:
             mode = _alert_mode(db, year, baseline)
             progress("edition", year)
-            at = writes.now_iso()
+            at = now_iso()
             with db.atomic():
                 pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
             with UnchangedBatch(db) as batch:

@@ -15,6 +15,7 @@ from monitor.fetch import Fetcher, FetchResult
 from monitor.sources import archive_candidates
 from snapshots.core.models import Narrative
 from snapshots.store import writes
+from snapshots.store.db import now_iso
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Reading:
 
 def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
     """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
-    at = writes.now_iso()
+    at = now_iso()
     try:
         fetched = _fetch(fetcher, config, page)
         if fetched.not_modified:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
 from snapshots.store import writes
+from snapshots.store.db import now_iso
 
 
 @dataclass
@@ -34,6 +35,6 @@ def reparse_all(db: Database, *, force: bool = False) -> ReparseReport:
             report.errors.append(f"snapshot {snapshot_id} ({url}): {exc}")
             continue
         with db.atomic():
-            writes.record_reparse(db, snapshot_id, narrative, at=writes.now_iso())
+            writes.record_reparse(db, snapshot_id, narrative, at=now_iso())
         report.reparsed += 1
     return report

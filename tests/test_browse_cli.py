@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from snapshots.errors import TipwatchError
 
 PAIRS = Path(__file__).parent / "fixtures" / "pairs"
 
@@ -24,7 +25,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(db: Path, *args: str) -> tuple[int, str]:
+    """Exit code and output as `main()` gives them: a TipwatchError becomes its exit code and one line."""
     result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    if isinstance(result.exception, TipwatchError):
+        return result.exception.exit_code, result.output + str(result.exception)
     return result.exit_code, result.output
 
 

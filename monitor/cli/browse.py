@@ -24,7 +24,6 @@ from monitor.parse import parse_narrative
 from snapshots import read
 from snapshots.core import describe
 from snapshots.core.compare import NarrativeDiff, compare, diff_narratives
-from snapshots.core.countries import UnknownCountry
 from snapshots.core.models import KINDS, Narrative
 from snapshots.core.recommendations import recommendation_tracker
 from snapshots.core.text import TextDiff
@@ -45,10 +44,7 @@ def _console(color: bool | None) -> Console:
 
 
 def _country(db: Database, query: str) -> str:
-    try:
-        return read.resolve_country(db, query)
-    except UnknownCountry as exc:
-        raise click.ClickException(str(exc)) from None
+    return read.resolve_country(db, query)
 
 
 def _echo_json(data: Any) -> None:
@@ -220,16 +216,14 @@ def diff(
     """
     db = app.open_db(readonly=True)
     key = _country(db, country)
-    try:
-        if from_ref is None and to_ref is None:
-            old_id, new_id = read.default_pair(db, key)
-        else:
-            new_id = read.resolve_ref(db, key, to_ref) if to_ref else read.snapshots_of(db, key)[-1].id
-            old_id = read.resolve_ref(db, key, from_ref) if from_ref else read.previous_of(db, new_id)
-            if old_id is None:
-                raise read.RefError(f"snapshot #{new_id} has nothing before it to compare with")
-    except read.RefError as exc:
-        raise click.ClickException(str(exc)) from None
+    if from_ref is None and to_ref is None:
+        old_id, new_id = read.default_pair(db, key)
+    else:
+        new_id = read.resolve_ref(db, key, to_ref) if to_ref else read.snapshots_of(db, key)[-1].id
+        previous = read.resolve_ref(db, key, from_ref) if from_ref else read.previous_of(db, new_id)
+        if previous is None:
+            raise read.RefError(f"snapshot #{new_id} has nothing before it to compare with")
+        old_id = previous
     pair = read.diff_pair(db, old_id, new_id)
     if pair is None:
         raise click.ClickException(f"snapshot #{old_id} or #{new_id} has no readable narrative")

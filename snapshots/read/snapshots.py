@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from snapshots.core.countries import display_name
 from snapshots.core.countries import resolve_country as resolve_country_key
 from snapshots.core.models import Narrative
+from snapshots.errors import TipwatchError
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ def edition_snapshot_id(db: Database, country_key: str, edition: int) -> int | N
     return row[0] if row else None
 
 
-class RefError(LookupError):
+class RefError(TipwatchError, LookupError):
     """A --from/--to reference names no snapshot of the country."""
+
+    exit_code = 1
 
 
 def resolve_ref(db: Database, country_key: str, ref: str) -> int:
