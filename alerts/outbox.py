@@ -26,17 +26,12 @@ exponential backoff across runs, up to `max_attempts`; after such a failure the 
 more in this delivery. Permanent failures (other 4xx, refused login, SMTP 5xx, a missing secret) are
 tried PERMANENT_ATTEMPTS times, then kept as dead letters (`tipwatch alerts pending` shows them;
 `tipwatch alerts retry --dead` sends them again).
-
-Test hooks (documented, inert unless set): TIPWATCH_TEST_CRASH_BEFORE_SEND=1 and
-TIPWATCH_TEST_CRASH_AFTER_SEND=1 make the process exit abruptly (os._exit) right after step 1 or
-right after step 2, so the crash tests can hit both sides of the window with real processes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,8 +56,6 @@ MODES = ("immediate", "baseline", "release", "backfill")
 BACKOFF_BASE_S = 60.0
 BACKOFF_MAX_S = 6 * 3600.0
 PERMANENT_ATTEMPTS = 2
-CRASH_BEFORE_SEND_ENV = "TIPWATCH_TEST_CRASH_BEFORE_SEND"
-CRASH_AFTER_SEND_ENV = "TIPWATCH_TEST_CRASH_AFTER_SEND"
 
 
 @dataclass
@@ -207,7 +200,6 @@ def _deliver_batch(
     ids = [r["id"] for r in rows]
     with db.atomic():
         queue.mark_sending(db, ids, key)
-    _test_crash(CRASH_BEFORE_SEND_ENV)
     try:
         message = compose([_item(db, r) for r in rows], base_url=config.base_url)
         answer = channel[1].send(message, key=key)
@@ -219,7 +211,6 @@ def _deliver_batch(
         failure = DeliveryError(f"internal error: {type(exc).__name__}: {exc}", permanent=True)
         _record_failure(db, config, rows, failure, now, report)
         return failure
-    _test_crash(CRASH_AFTER_SEND_ENV)
     with db.atomic():
         queue.mark_sent(db, ids, _iso(now))
     log.info("alert %s sent to channel %s: %s", key, channel[0].name, answer)
@@ -276,11 +267,6 @@ def _edition_facts(db: Database, edition: int) -> dict[str, Any]:
     moves = sorted((r for r in tier_changes if r.comparison == "edition"), key=lambda r: (r.country or "", r.id))
     countries = len(read.roster(db, edition))
     return {"changes": [_change_item(r) for r in moves], "countries": countries}
-
-
-def _test_crash(variable: str) -> None:
-    if os.environ.get(variable) == "1":
-        os._exit(70)
 
 
 @contextmanager

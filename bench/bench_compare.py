@@ -1,6 +1,6 @@
 """Benchmark the comparison: prints medians.
 
-Targets (issue 3): word diff of two 30 KB narratives in 30 ms or less (median); the edition comparison
+Targets: word diff of two 30 KB narratives in 30 ms or less (median); the edition comparison
 of 190 countries (summary, every section and every recommendation) in 5 s or less.
 
     .venv/bin/python bench/bench_compare.py [--runs N]

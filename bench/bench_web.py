@@ -1,6 +1,6 @@
 """Benchmark the browse page: 10 editions x 190 countries with ~30 KB narratives.
 
-Targets (issue 6): diff page, home and edition pages <= 100 ms median; search <= 200 ms median.
+Targets: diff page, home and edition pages <= 100 ms median; search <= 200 ms median.
 Rows are written through snapshots.store and the changes through snapshots.changelog, as the job does.
 
     .venv/bin/python bench/bench_web.py [--countries 190] [--editions 10] [--runs 15] [--db PATH]

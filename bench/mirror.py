@@ -167,7 +167,7 @@ def _renumber(text: str, rng: random.Random) -> str:
 
 
 def _tier_sentences(place: _Place, tier: str, previous: str | None, year: int) -> list[str]:
-    """Standards sentence and tier sentence in the wording of the edition (pages.md boilerplate drift)."""
+    """Standards sentence and tier sentence in the wording of the edition (boilerplate drifts by edition)."""
     gov = f"The Government of {place.name}"
     if tier == SPECIAL_CASE:
         if previous == SPECIAL_CASE:

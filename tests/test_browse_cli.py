@@ -18,12 +18,6 @@ from snapshots.errors import TipwatchError
 PAIRS = Path(__file__).parent / "fixtures" / "pairs"
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    demo = pytest.importorskip("monitor.demo")
-    return demo.build_sample_db(tmp_path_factory.mktemp("browse") / "samples.db")
-
-
 def run(db: Path, *args: str) -> tuple[int, str]:
     """Exit code and output as `main()` gives them: a TipwatchError becomes its exit code and one line."""
     result = CliRunner().invoke(cli, ["--db", str(db), *args])

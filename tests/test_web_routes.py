@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.demo import build_sample_db
 from monitor.web.app import create_app
 from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
 from snapshots.store import changelog, writes
 from snapshots.store.db import open_db
+from tests.conftest import copy_db
 
 HOSTILE = (
     '<script>window.__pwned = 1; alert("x")</script> The government <img src=x onerror="window.__pwned=2"> '
@@ -93,10 +93,10 @@ def _narrative(key: str, name: str, edition: int, tier: str, *, revised: bool = 
     )
 
 
-def build_web_db(path: Path) -> Path:
-    """The bundled sample editions as the job stores them (monitor.demo.build_sample_db), plus the stories
-    above written through snapshots.store and snapshots.changelog, the writers the job uses."""
-    build_sample_db(path)
+def build_web_db(path: Path, sample_db: Path) -> Path:
+    """A copy of the sample database (the bundled editions as the job stores them), plus the stories above
+    written through snapshots.store, the writers the job uses."""
+    copy_db(sample_db, path)
     db = open_db(path)
     with db.conn:
         for key, name, tiers in STORIES:
@@ -122,18 +122,18 @@ def build_web_db(path: Path) -> Path:
     return path
 
 
-def shared_web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_web_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
     """One database per test session, shared by the route and browser tests (the pages never write)."""
     path = tmp_path_factory.getbasetemp() / "web-db" / "tipwatch.db"
     if not path.exists():
         path.parent.mkdir(exist_ok=True)
-        build_web_db(path)
+        build_web_db(path, sample_db)
     return path
 
 
 @pytest.fixture(scope="module")
-def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_web_db(tmp_path_factory)
+def web_db(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> Path:
+    return shared_web_db(tmp_path_factory, sample_db_master)
 
 
 @pytest.fixture(scope="module")
