@@ -52,7 +52,7 @@ def resolve_editions(
     source = config.source
     if editions:
         years = sorted(set(editions))
-    elif source.editions != "latest":
+    elif not isinstance(source.editions, str):  # a list of years, not "latest"
         years = sorted(source.editions)
     else:
         years = []

@@ -179,12 +179,12 @@ def _sweep(
                     progress("page", outcome)
             _close_edition(db, config, year, mode)
         if baseline and writes.has_snapshots(db):
-            pages = writes.narrative_page_count(db)
+            tracked = writes.narrative_page_count(db)
             with db.atomic():
                 alerts.enqueue_notice(
                     db,
                     config.alerts,
-                    {"type": "baseline", "pages": pages, "editions": result.editions},
+                    {"type": "baseline", "pages": tracked, "editions": result.editions},
                     dedupe="baseline",
                 )
     except BaseException as exc:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from requests.structures import CaseInsensitiveDict
@@ -76,7 +77,7 @@ class SampleSite:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SampleSite:
         if self._thread is None:
@@ -173,7 +174,7 @@ def _not_modified(headers: Mapping[str, str], page: _Page) -> bool:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that went away (a test killed it, or it timed out) is not the server's problem.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)

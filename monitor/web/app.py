@@ -306,7 +306,7 @@ def diff_by_ids(old_id: int, new_id: int) -> Any:
     if ref is None:
         abort(404, description=f"No snapshot {new_id}.")
     endpoint = f"{request.blueprint}.diff"
-    args = {**request.args.to_dict(), "old": old_id, "new": new_id}
+    args: dict[str, Any] = {**request.args.to_dict(), "old": old_id, "new": new_id}
     return redirect(url_for(endpoint, country_key=ref.country_key, **args))
 
 

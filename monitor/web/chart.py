@@ -86,7 +86,8 @@ def tier_chart(timeline: list[TierPoint]) -> TierChart | None:
         )
         for p in timeline
     ]
-    lines, run = [], []
+    lines: list[str] = []
+    run: list[str] = []
     for prev, point in zip([None, *points], points, strict=False):
         joins = prev is not None and prev.edition == point.edition - 1 and SPECIAL_CASE not in (prev.tier, point.tier)
         if not joins:

@@ -163,8 +163,8 @@ def _changes(diff: NarrativeDiff) -> list[Change]:
         changes.append(_change(diff, "high", "tier", detail))
     if diff.findings.changed:
         f = diff.findings
-        detail = FindingsDetail(f.ops, f.share_changed, f.boilerplate_only, f.boilerplate)
-        changes.append(_change(diff, text_significance(f), "findings", detail))
+        findings = FindingsDetail(f.ops, f.share_changed, f.boilerplate_only, f.boilerplate)
+        changes.append(_change(diff, text_significance(f), "findings", findings))
     for rec in diff.recommendations:
         if rec.label == "kept":
             continue

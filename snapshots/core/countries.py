@@ -156,10 +156,6 @@ def display_name(name: str) -> str:
     )
 
 
-def known_country_keys() -> tuple[str, ...]:
-    return tuple(_DISPLAY)
-
-
 def suggest_countries(query: str, known_keys: Iterable[str] | None = None, *, limit: int = 3) -> list[str]:
     """Keys close to what was typed ("japn" -> ["japan"]), best first."""
     keys = list(known_keys) if known_keys is not None else list(_DISPLAY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 TIER_1 = "Tier 1"
 TIER_2 = "Tier 2"
@@ -37,12 +37,10 @@ SECTION_NAMES: tuple[str, ...] = (
     "trafficking_profile",
 )
 
-# The one list of significances (lowest first) and of change kinds; everything else derives from these.
+# The one list of significances, lowest first (the change kinds are the keys of DETAILS, below).
 SIGNIFICANCES: tuple[str, ...] = ("low", "medium", "high")
 SIGNIFICANCE_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SIGNIFICANCES, 1)}
-Significance = Literal["high", "medium", "low"]
 
-ChangeKind = Literal["tier", "recommendation", "findings", "section", "coverage", "edition", "doubtful", "layout"]
 Comparison = Literal["revision", "edition"]
 
 
@@ -172,7 +170,7 @@ class Detail:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Detail:
+    def from_json(cls, data: dict[str, Any]) -> Self:
         values: dict[str, Any] = {}
         for f in fields(cls):  # type: ignore[arg-type]
             name = cls._json_names.get(f.name, f.name)

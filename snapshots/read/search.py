@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -44,7 +45,8 @@ def search(
     query = fts_query(text)
     if not query:
         return []
-    where, params = ["sections_fts MATCH ?"], [query]
+    where: list[str] = ["sections_fts MATCH ?"]
+    params: list[Any] = [query]
     if edition is not None:
         where.append("sn.edition = ?")
         params.append(edition)

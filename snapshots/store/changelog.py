@@ -20,7 +20,7 @@ from snapshots.core.recommendations import carried_counts
 from snapshots.core.tiers import tier_moves
 from snapshots.read.editions import previous_edition, roster
 from snapshots.read.snapshots import latest_per_edition
-from snapshots.store.db import now_iso
+from snapshots.store.db import inserted_id, now_iso
 
 
 def _snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def _insert(
             now_iso(),
         ],
     )
-    return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+    return inserted_id(cursor) if cursor.rowcount == 1 else None
 
 
 def record_changes_for(db: Database, snapshot_id: int) -> list[int]:

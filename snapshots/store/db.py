@@ -14,6 +14,13 @@ from snapshots.store.migrations import migrations
 BUSY_TIMEOUT_MS = 5000
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it as optional; after an insert it is set)."""
+    if cursor.lastrowid is None:
+        raise StorageError("the insert made no row")
+    return cursor.lastrowid
+
+
 def now_iso() -> str:
     """Now as the database stores times: UTC ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")

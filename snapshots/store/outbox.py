@@ -88,7 +88,7 @@ def make_due(db: Database, *, dead: bool = False) -> int:
 
 
 def counts_by_status(db: Database) -> dict[str, int]:
-    if not db["outbox"].exists():
+    if not db.table("outbox").exists():
         return {}
     return dict(db.execute("select status, count(*) from outbox group by status order by status").fetchall())
 

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from snapshots.core.models import Narrative
 from snapshots.core.normalize import content_hash
 from snapshots.core.searchwords import index_parts
-from snapshots.store.db import now_iso
+from snapshots.store.db import inserted_id, now_iso
 
 
 def compress(raw: bytes) -> bytes:
@@ -41,7 +41,7 @@ def upsert_page(db: Database, edition: int, slug: str, url: str, *, at: str | No
             db.execute("update pages set url = ? where id = ?", [url, page["id"]])
             page["url"] = url
         return page
-    db["pages"].insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
+    db.table("pages").insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
     return next(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
 
 
@@ -96,7 +96,7 @@ def page_failed(db: Database, page_id: int, *, at: str, message: str) -> int:
 
 def failing_pages(db: Database) -> list[tuple[int, str, int, str | None, str | None]]:
     """(edition, slug, failures, failing since, last error) of every page whose latest check failed."""
-    if not db["pages"].exists():
+    if not db.table("pages").exists():
         return []
     return db.execute(
         "select edition, slug, consecutive_failures, failing_since, last_error from pages"
@@ -163,7 +163,7 @@ def record_check(
             snapshot_id,
         ],
     )
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 # --- snapshots ---
@@ -234,7 +234,7 @@ def save_snapshot(
             etag,
         ],
     )
-    snapshot_id = int(cursor.lastrowid)
+    snapshot_id = inserted_id(cursor)
     if latest is not None:
         _unindex(db, latest["id"])
     _index(db, snapshot_id, data.index)
@@ -265,7 +265,7 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
     """Keep the new parse in `parses` and make it the snapshot's current reading."""
     digest = content_hash(narrative)
     payload = narrative.to_blob()
-    db["parses"].insert(
+    db.table("parses").insert(
         {
             "snapshot_id": snapshot_id,
             "parser_version": narrative.parser_version,
@@ -303,8 +303,10 @@ def start_run(db: Database, job: str) -> int:
         "update runs set status = 'interrupted', finished_at = ? where status = 'running' and job = ?",
         [now_iso(), job],
     )
-    row = db["runs"].insert({"job": job, "started_at": now_iso(), "status": "running", "pid": os.getpid()})
-    return int(row.last_pk)
+    cursor = db.execute(
+        "insert into runs (job, started_at, status, pid) values (?, ?, 'running', ?)", [job, now_iso(), os.getpid()]
+    )
+    return inserted_id(cursor)
 
 
 def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], error: str | None = None) -> None:
@@ -328,10 +330,10 @@ def has_snapshots(db: Database, edition: int | None = None) -> bool:
 
 
 def job_states(db: Database) -> dict[str, dict[str, Any]]:
-    if not db["job_state"].exists():
+    if not db.table("job_state").exists():
         return {}
-    return {row["job"]: row for row in db["job_state"].rows}
+    return {row["job"]: row for row in db.table("job_state").rows}
 
 
 def record_job_state(db: Database, job_id: str, values: dict[str, str | None]) -> None:
-    db["job_state"].upsert({"job": job_id, **values}, pk="job")
+    db.table("job_state").upsert({"job": job_id, **values}, pk="job")
