@@ -8,7 +8,6 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -32,7 +31,7 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
-from monitor.web import diffview
+from monitor.web import args, diffview
 from monitor.web.chart import TIER_CSS, tier_chart
 from snapshots import read
 from snapshots.core import describe
@@ -45,7 +44,6 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 MAX_QUERY_CHARS = 500
 FEED_SIZE = 50
 
@@ -139,35 +137,6 @@ def render(template: str, json_model: dict[str, Any], **extra: Any) -> Any:
     return render_template(template, **json_model, **extra)
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        abort(400, description=f"{name} must be a whole number")
-    return int(raw)
-
-
-def _slug_arg(name: str) -> str | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not _SLUG.match(raw):
-        abort(400, description=f"{name} is not a valid key")
-    return raw
-
-
-def _choice_arg(name: str, choices: tuple[str, ...], default: str) -> str:
-    raw = request.args.get(name, "").strip() or default
-    if raw not in choices:
-        abort(400, description=f"{name} must be one of: {', '.join(choices)}")
-    return raw
-
-
-def _flag_arg(name: str) -> bool:
-    return _choice_arg(name, ("0", "1"), "0") == "1"
-
-
 def atom_date(value: str | None) -> str:
     """An RFC 3339 timestamp for Atom; stored times without a zone are UTC."""
     try:
@@ -188,11 +157,11 @@ def _change_filter() -> read.ChangeFilter:
     if significance is not None and significance not in SIGNIFICANCE_RANK:
         abort(400, description=f"significance must be one of: {', '.join(SIGNIFICANCE_RANK)}")
     return read.ChangeFilter(
-        kind=_slug_arg("kind"),
-        country_key=_slug_arg("country"),
+        kind=args.slug_arg("kind"),
+        country_key=args.slug_arg("country"),
         significance=significance,
-        edition=_int_arg("edition"),
-        before_id=_int_arg("before"),
+        edition=args.int_arg("edition"),
+        before_id=args.int_arg("before"),
     )
 
 
@@ -227,8 +196,8 @@ def country(country_key: str) -> Any:
 
 
 def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int | None:
-    snapshot_id = _int_arg(snapshot_arg)
-    edition_value = _int_arg(edition_arg)
+    snapshot_id = args.int_arg(snapshot_arg)
+    edition_value = args.int_arg(edition_arg)
     if snapshot_id is not None:
         return snapshot_id
     if edition_value is not None:
@@ -244,8 +213,8 @@ def diff(country_key: str) -> Any:
     sequence = [s.id for s in read.snapshots_of(db(), country_key)]
     if not sequence:
         abort(404, description=f"No country {country_key!r} in the database.")
-    mode = _choice_arg("mode", ("inline", "side"), "inline")
-    changes_only = _flag_arg("changes_only")
+    mode = args.choice_arg("mode", ("inline", "side"), "inline")
+    changes_only = args.flag_arg("changes_only")
     old_id = _resolve_side(country_key, "old", "old_edition")
     new_id = _resolve_side(country_key, "new", "new_edition")
     if new_id is None:
@@ -306,8 +275,8 @@ def diff_by_ids(old_id: int, new_id: int) -> Any:
     if ref is None:
         abort(404, description=f"No snapshot {new_id}.")
     endpoint = f"{request.blueprint}.diff"
-    args: dict[str, Any] = {**request.args.to_dict(), "old": old_id, "new": new_id}
-    return redirect(url_for(endpoint, country_key=ref.country_key, **args))
+    query: dict[str, Any] = {**request.args.to_dict(), "old": old_id, "new": new_id}
+    return redirect(url_for(endpoint, country_key=ref.country_key, **query))
 
 
 @pages.route("/changes/<int:change_id>")
@@ -370,8 +339,8 @@ def search() -> Any:
     text = request.args.get("q", "").strip()
     if len(text) > MAX_QUERY_CHARS:
         abort(400, description=f"the query is longer than {MAX_QUERY_CHARS} characters")
-    edition_value = _int_arg("edition")
-    section = _slug_arg("section")
+    edition_value = args.int_arg("edition")
+    section = args.slug_arg("section")
     hits = read.search(db(), text, edition=edition_value, section=section) if text else []
     model = {"q": text, "edition": edition_value, "section": section, "hits": hits}
     return render(
