@@ -1,7 +1,7 @@
 """Benchmark the browse page: 10 editions x 190 countries with ~30 KB narratives.
 
 Targets: diff page, home and edition pages <= 100 ms median; search <= 200 ms median.
-Rows are written through snapshots.store and the changes through snapshots.changelog, as the job does.
+Rows are written through snapshots.store.writes and the changes through snapshots.store.changelog, as the job does.
 
     .venv/bin/python bench/bench_web.py [--countries 190] [--editions 10] [--runs 15] [--db PATH]
 
@@ -141,7 +141,7 @@ def _store(db, name: str, edition: int, version: tuple[str, str, tuple[str, ...]
 
 
 def build(path: Path, countries: int, editions: int, templates: int) -> None:
-    """`templates` countries are stored and compared as the job does (snapshots.changelog); the others copy a
+    """`templates` countries are stored and compared as the job does (snapshots.store.changelog); the others copy a
     template's texts and change rows under their own name, which keeps the build to minutes."""
     rng = random.Random(6)
     db = open_db(path)
