@@ -80,3 +80,26 @@ def test_phrases_with_common_words_still_match(swept: tuple[SampleSite, Path]) -
     assert phrase, "a phrase holding a common word finds the narratives that contain it"
     assert read.search(db, "the of and") == []  # only common words: nothing to look for
     assert read.fts_query('the "victims of trafficking" and shelters') == '"victims trafficking" "shelters"'
+
+
+def test_migration_moves_the_problem_alert_mark_to_page_health(tmp_path: Path) -> None:
+    """A database from before m005 keeps its 'problem alert is out' marks, now in page_health."""
+    from sqlite_utils import Database
+
+    from snapshots.store import outbox
+    from snapshots.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_page_health")
+    old.execute(
+        "insert into pages (edition, slug, url, first_seen, consecutive_failures, problem_alerted_at)"
+        " values (2024, 'japan', 'https://www.state.gov/japan/', '2024-06-24', 4, '2024-06-25T06:00:00+00:00')"
+    )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert "problem_alerted_at" not in db.table("pages").columns_dict
+    state = outbox.page_health(db, 1)
+    assert state is not None and state.problem_alerted_at == "2024-06-25T06:00:00+00:00"
+    assert state.failures == 4

@@ -196,3 +196,4 @@ def m005_page_health(db: Database) -> None:
         "insert into page_health (page_id, problem_alerted_at)"
         " select id, problem_alerted_at from pages where problem_alerted_at is not null"
     )
+    db.execute("alter table pages drop column problem_alerted_at")
