@@ -12,15 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.render import Line, Section, Span, clip, render_html, render_slack, render_text
-from snapshots.models import SIGNIFICANCE_RANK
-from snapshots.safe_text import one_line
+from alerts.render import Section, render_html, render_slack, render_text
+from snapshots.core import describe
+from snapshots.core.describe import Line, clip
+from snapshots.core.models import SIGNIFICANCE_RANK, TierDetail, detail_from_json
+from snapshots.core.safe_text import one_line
 
-CONTEXT_CHARS = 80  # unchanged text kept on each side of an edit in an excerpt
-EXCERPT_CHARS = 1500
 DIGEST_LINES = 40
 HEALTH_LINES = 20
-KIND_ORDER = ("tier", "recommendation", "findings", "coverage", "section", "edition", "doubtful")
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
     base_url = base_url.rstrip("/")
     sections = sorted(_sections(items, base_url), key=lambda s: s.rank, reverse=True)
     more = len(sections) - 1
-    subject = "[tipwatch] " + _one_line(sections[0].title) + (f" (+{more} more)" if more else "")
+    subject = "[tipwatch] " + one_line(sections[0].title) + (f" (+{more} more)" if more else "")
     changes = [{**_change_record(i), "url": f"{base_url}/changes/{i['id']}"} for i in items if i["type"] == "change"]
     notices = [i for i in items if i["type"] != "change"]
     return Message(
@@ -89,120 +88,10 @@ def _change_record(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _change_section(change: dict[str, Any], base_url: str) -> Section:
-    detail = change.get("detail") or {}
     kind = change["kind"]
-    lines = _CHANGE_LINES.get(kind, _doubtful_lines)(detail)
-    rank = (SIGNIFICANCE_RANK.get(change.get("significance", "low"), 1), len(KIND_ORDER) - _kind_index(kind))
+    lines = describe.lines(detail_from_json(kind, change.get("detail") or {}))
+    rank = (SIGNIFICANCE_RANK.get(change.get("significance", "low"), 1), describe.kind_rank(kind))
     return Section(change["summary"], f"{base_url}/changes/{change['id']}", tuple(lines), rank)
-
-
-def _kind_index(kind: str) -> int:
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def _tier_lines(d: dict[str, Any]) -> list[Line]:
-    direction = {"upgrade": "Upgrade", "downgrade": "Downgrade"}.get(d.get("direction", ""), "Status change")
-    lines: list[Line] = [(("strong", f"{direction}: "), ("del", str(d.get("from", "?"))), ("plain", " -> "),
-                          ("ins", str(d.get("to", "?"))))]  # fmt: skip
-    if d.get("watch_list_streak"):
-        lines.append((("plain", f"Years in a row on the Tier 2 Watch List: {d['watch_list_streak']}"),))
-    if d.get("waiver"):
-        lines.append((("plain", "Granted a waiver from an automatic downgrade."),))
-    if d.get("faces_automatic_downgrade"):
-        lines.append((("plain", "Faces an automatic downgrade to Tier 3 next year without a waiver."),))
-    return lines
-
-
-def _recommendation_lines(d: dict[str, Any]) -> list[Line]:
-    label = d.get("label", "")
-    if label == "new":
-        return [(("strong", "New recommendation: "), ("ins", d.get("new") or ""))]
-    if label == "dropped":
-        return [(("strong", "Dropped recommendation: "), ("del", d.get("old") or ""))]
-    heading = "Reworded recommendation" if label == "reworded" else "Possibly reworded recommendation"
-    if d.get("diff"):
-        return [(("strong", f"{heading}: "),), _diff_line(d["diff"])]
-    return [(("strong", f"{heading}: "),), (("plain", "Before: "), ("del", d.get("old") or "")),
-            (("plain", "Now: "), ("ins", d.get("new") or ""))]  # fmt: skip
-
-
-def _text_diff_lines(d: dict[str, Any]) -> list[Line]:
-    lines: list[Line] = []
-    if d.get("section"):
-        status = d.get("status", "changed")
-        lines.append((("strong", f"Section {d['section'].replace('_', ' ')} {status}"),))
-    ops = _ops(d.get("diff") or [])
-    added = sum(len(t.split()) for op, t in ops if op == "ins")
-    removed = sum(len(t.split()) for op, t in ops if op == "del")
-    stats = f"{added} words added, {removed} removed"
-    if d.get("share_changed") is not None:
-        stats += f" (about {round(float(d['share_changed']) * 100)}% of the text)"
-    if d.get("boilerplate_only"):
-        stats += "; only standard wording changed"
-    lines.append((("plain", stats),))
-    if ops:
-        lines.append(_diff_line(d["diff"]))
-    return lines
-
-
-def _coverage_lines(d: dict[str, Any]) -> list[Line]:
-    return [(("plain", f"Narrative {d.get('status', 'changed')}."),)]
-
-
-def _edition_lines(d: dict[str, Any]) -> list[Line]:
-    return [(("plain", f"Countries: {d.get('countries', '?')}; tier moves: {d.get('tier_moves', '?')}"),)]
-
-
-def _doubtful_lines(d: dict[str, Any]) -> list[Line]:
-    return [(("plain", f"Not sure about this one: {d.get('reason', 'no reason given')}"),)]
-
-
-_CHANGE_LINES = {
-    "tier": _tier_lines,
-    "recommendation": _recommendation_lines,
-    "findings": _text_diff_lines,
-    "section": _text_diff_lines,
-    "coverage": _coverage_lines,
-    "edition": _edition_lines,
-    "doubtful": _doubtful_lines,
-}
-
-
-def _ops(diff: list[Any]) -> list[Span]:
-    """Word-diff ops in either spelling (diff-match-patch's -1/0/1 or names) -> styled spans."""
-    styles = {1: "ins", -1: "del", 0: "plain", "insert": "ins", "delete": "del", "equal": "plain",
-              "+": "ins", "-": "del", "=": "plain"}  # fmt: skip
-    return [(styles.get(op, "plain"), str(text)) for op, text in diff]
-
-
-def _diff_line(diff: list[Any]) -> Line:
-    """An excerpt: every edit, with a little unchanged text around each, clipped to EXCERPT_CHARS."""
-    ops = _ops(diff)
-    spans: list[Span] = []
-    for i, (style, text) in enumerate(ops):
-        if style == "plain":
-            text = _context(text, first=i == 0, last=i == len(ops) - 1)
-        spans.append((style, text))
-    clipped: list[Span] = []
-    budget = EXCERPT_CHARS
-    for style, text in spans:
-        if budget <= 0:
-            clipped.append(("plain", " …"))
-            break
-        clipped.append((style, clip(text, budget)))
-        budget -= len(text)
-    return tuple(clipped)
-
-
-def _context(text: str, *, first: bool, last: bool) -> str:
-    n = CONTEXT_CHARS
-    if len(text) <= 2 * n + 5:
-        return text
-    if first:
-        return "…" + text[-n:]
-    if last:
-        return text[:n] + "…"
-    return text[:n] + " … " + text[-n:]
 
 
 def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
@@ -215,15 +104,15 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
 
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:
     moves = notice.get("changes", [])
-    ups = sum(1 for c in moves if (c.get("detail") or {}).get("direction") == "upgrade")
-    downs = sum(1 for c in moves if (c.get("detail") or {}).get("direction") == "downgrade")
+    details = [TierDetail.from_json(c.get("detail") or {}) for c in moves]
+    ups = sum(1 for d in details if d.direction == "upgrade")
+    downs = sum(1 for d in details if d.direction == "downgrade")
     title = (f"{notice['edition']} report published: {notice.get('countries', '?')} countries, "
              f"{ups} upgrades, {downs} downgrades")  # fmt: skip
     lines: list[Line] = []
-    for change in moves[:DIGEST_LINES]:
-        d = change.get("detail") or {}
-        lines.append((("strong", f"{change.get('country', '?')}: "), ("del", str(d.get("from", "?"))),
-                      ("plain", " -> "), ("ins", str(d.get("to", "?")))))  # fmt: skip
+    for change, d in zip(moves[:DIGEST_LINES], details, strict=False):
+        lines.append((("strong", f"{change.get('country', '?')}: "), ("del", str(d.from_tier or "?")),
+                      ("plain", " -> "), ("ins", str(d.to_tier or "?"))))  # fmt: skip
     if len(moves) > DIGEST_LINES:
         lines.append((("plain", f"… and {len(moves) - DIGEST_LINES} more tier moves"),))
     if not moves:
@@ -249,7 +138,3 @@ def _health_section(kind: str, notices: list[dict[str, Any]], base_url: str) -> 
     if len(notices) > HEALTH_LINES:
         lines.append((("plain", f"… and {len(notices) - HEALTH_LINES} more pages"),))
     return Section(title, base_url, tuple(lines), (3 if kind == "problem" else 2, 0))
-
-
-def _one_line(text: str) -> str:
-    return one_line(text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from snapshots.errors import TipwatchError
 
-class ChannelConfigError(ValueError):
+
+class ChannelConfigError(TipwatchError, ValueError):
     """A channel block in the config is wrong; the message names the channel and the key."""
 
     def __init__(self, channel: str, key: str, problem: str) -> None:
@@ -12,7 +14,7 @@ class ChannelConfigError(ValueError):
         self.key = key
 
 
-class DeliveryError(Exception):
+class DeliveryError(TipwatchError):
     """The channel did not accept a message.
 
     `permanent` failures (4xx other than 429, refused login, SMTP 5xx, a missing secret) are tried a

@@ -26,18 +26,12 @@ exponential backoff across runs, up to `max_attempts`; after such a failure the 
 more in this delivery. Permanent failures (other 4xx, refused login, SMTP 5xx, a missing secret) are
 tried PERMANENT_ATTEMPTS times, then kept as dead letters (`tipwatch alerts pending` shows them;
 `tipwatch alerts retry --dead` sends them again).
-
-Test hooks (documented, inert unless set): TIPWATCH_TEST_CRASH_BEFORE_SEND=1 and
-TIPWATCH_TEST_CRASH_AFTER_SEND=1 make the process exit abruptly (os._exit) right after step 1 or
-right after step 2, so the crash tests can hit both sides of the window with real processes.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +46,10 @@ from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.redaction import channel_secrets, redact
 from alerts.routing import HEALTH_NOTICES, NOTICE_KINDS, accepts_change, accepts_notice
 from alerts.settings import AlertsSettings, ChannelSettings
+from snapshots import read
+from snapshots.store import outbox as queue
+from snapshots.store.db import now_iso
+from snapshots.store.flock import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +57,6 @@ MODES = ("immediate", "baseline", "release", "backfill")
 BACKOFF_BASE_S = 60.0
 BACKOFF_MAX_S = 6 * 3600.0
 PERMANENT_ATTEMPTS = 2
-CRASH_BEFORE_SEND_ENV = "TIPWATCH_TEST_CRASH_BEFORE_SEND"
-CRASH_AFTER_SEND_ENV = "TIPWATCH_TEST_CRASH_AFTER_SEND"
-_CHUNK = 500  # ids per `in (...)`: well under SQLite's variable limit
 
 
 @dataclass
@@ -95,21 +90,14 @@ def enqueue_changes(db: Database, config: AlertsSettings, change_ids: list[int],
     channels = [c for c in config.channels if c.enabled]
     if mode != "immediate" or not channels or not change_ids:
         return 0
-    now = _iso(datetime.now(UTC))
+    now = now_iso()
     written = 0
-    for start in range(0, len(change_ids), _CHUNK):
-        chunk = change_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        cursor = db.execute(
-            f"select id, kind, significance, country_key, country from changes where id in ({marks}) order by id",
-            chunk,
-        )
-        columns = [d[0] for d in cursor.description]
-        for change in (dict(zip(columns, row, strict=True)) for row in cursor.fetchall()):
-            for channel in channels:
-                if accepts_change(channel, change):
-                    dedupe = f"change:{change['id']}:{channel.name}"
-                    written += _insert(db, channel.name, dedupe, now, change_id=change["id"])
+    for record in read.changes_by_id(db, change_ids):
+        change = {k: getattr(record, k) for k in ("id", "kind", "significance", "country_key", "country")}
+        for channel in channels:
+            if accepts_change(channel, change):
+                dedupe = f"change:{record.id}:{channel.name}"
+                written += queue.insert_row(db, channel.name, dedupe, now, change_id=record.id)
     return written
 
 
@@ -117,24 +105,13 @@ def enqueue_notice(db: Database, config: AlertsSettings, notice: dict[str, Any],
     """Queue a message that is not one change (baseline, edition digest, problem, resolved) for each channel."""
     if notice.get("type") not in NOTICE_KINDS:
         raise ValueError(f"unknown notice type {notice.get('type')!r} (expected one of {', '.join(NOTICE_KINDS)})")
-    now = _iso(datetime.now(UTC))
+    now = now_iso()
     body = json.dumps(notice, sort_keys=True)
     return sum(
-        _insert(db, channel.name, f"{dedupe}:{channel.name}", now, notice=body)
+        queue.insert_row(db, channel.name, f"{dedupe}:{channel.name}", now, notice=body)
         for channel in config.channels
         if channel.enabled and accepts_notice(channel, notice)
     )
-
-
-def _insert(
-    db: Database, channel: str, dedupe: str, now: str, *, change_id: int | None = None, notice: str | None = None
-) -> int:
-    cursor = db.execute(
-        """insert or ignore into outbox (change_id, notice, channel, dedupe_key, status, attempts, created_at)
-           values (?, ?, ?, ?, 'pending', 0, ?)""",
-        [change_id, notice, channel, dedupe, now],
-    )
-    return cursor.rowcount
 
 
 # --- delivering (outside any transaction: each step commits) ---
@@ -163,7 +140,7 @@ def deliver_pending(db: Database, config: AlertsSettings, *, now: datetime | Non
                 if failure is not None and not failure.permanent:
                     report.deferred += sum(len(b) for b in batches[i + 1 :])
                     break
-        report.unrouted = _count_unrouted(db, list(channels))
+        report.unrouted = queue.count_unrouted(db, list(channels))
     return report
 
 
@@ -181,19 +158,14 @@ def _build_channels(config: AlertsSettings, report: DeliveryReport) -> dict[str,
 
 def _interrupted(db: Database) -> dict[tuple[str, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in fetch_rows(db, "select * from outbox where status = 'sending' order by id", []):
+    for row in queue.sending_rows(db):
         key = row["batch"] or _batch_key(row["channel"], [row])
         groups.setdefault((row["channel"], key), []).append(row)
     return groups
 
 
 def _due(db: Database, channel: str, now: datetime) -> list[dict[str, Any]]:
-    return fetch_rows(
-        db,
-        """select * from outbox where channel = ? and status = 'pending'
-           and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
-        [channel, _iso(now)],
-    )
+    return queue.due_rows(db, channel, _iso(now))
 
 
 def _batches(settings: ChannelSettings, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -228,8 +200,7 @@ def _deliver_batch(
 ) -> DeliveryError | None:
     ids = [r["id"] for r in rows]
     with db.atomic():
-        _update(db, ids, "status = 'sending', batch = ?, attempts = attempts + 1", [key])
-    _test_crash(CRASH_BEFORE_SEND_ENV)
+        queue.mark_sending(db, ids, key)
     try:
         message = compose([_item(db, r) for r in rows], base_url=config.base_url)
         answer = channel[1].send(message, key=key)
@@ -241,9 +212,8 @@ def _deliver_batch(
         failure = DeliveryError(f"internal error: {type(exc).__name__}: {exc}", permanent=True)
         _record_failure(db, config, rows, failure, now, report)
         return failure
-    _test_crash(CRASH_AFTER_SEND_ENV)
     with db.atomic():
-        _update(db, ids, "status = 'sent', sent_at = ?, last_error = null, next_attempt_at = null", [_iso(now)])
+        queue.mark_sent(db, ids, _iso(now))
     log.info("alert %s sent to channel %s: %s", key, channel[0].name, answer)
     report.messages += 1
     report.sent += len(rows)
@@ -266,62 +236,38 @@ def _record_failure(
             attempts = (row["attempts"] or 0) + 1
             limit = min(PERMANENT_ATTEMPTS, config.max_attempts) if exc.permanent else config.max_attempts
             if attempts >= limit:
-                _update(db, [row["id"]], "status = 'dead', last_error = ?, next_attempt_at = null", [error])
+                queue.mark_dead(db, row["id"], error)
                 report.dead += 1
                 continue
             wait = min(max(BACKOFF_BASE_S * 2 ** (attempts - 1), exc.retry_after or 0.0), BACKOFF_MAX_S)
             retry_at = _iso(now + timedelta(seconds=wait))
-            _update(db, [row["id"]], "status = 'pending', last_error = ?, next_attempt_at = ?", [error, retry_at])
+            queue.mark_retry(db, row["id"], error, retry_at)
             report.retrying += 1
 
 
 def _item(db: Database, row: dict[str, Any]) -> dict[str, Any]:
     """The outbox row as compose() wants it: the change record, or the notice with what it summarises."""
     if row["change_id"] is not None:
-        change = fetch_rows(db, "select * from changes where id = ?", [row["change_id"]])[0]
-        return {**change, "type": "change", "detail": json.loads(change["detail"] or "{}")}
+        record = read.change(db, row["change_id"])
+        if record is None:
+            raise LookupError(f"outbox row {row['id']} names change {row['change_id']}, which is not stored")
+        return _change_item(record)
     notice = json.loads(row["notice"])
     if notice["type"] == "edition_digest":
         notice.update(_edition_facts(db, notice["edition"]))
     return notice
 
 
+def _change_item(record: read.ChangeRecord) -> dict[str, Any]:
+    keys = ("id", "kind", "significance", "country", "country_key", "edition", "comparison", "summary")
+    return {"type": "change", **{k: getattr(record, k) for k in keys}, "detail": record.detail.to_json()}
+
+
 def _edition_facts(db: Database, edition: int) -> dict[str, Any]:
-    moves = fetch_rows(
-        db,
-        """select * from changes where edition = ? and kind = 'tier' and comparison = 'edition'
-           order by country""",
-        [edition],
-    )
-    for move in moves:
-        move["detail"] = json.loads(move["detail"] or "{}")
-    countries = db.execute("select count(distinct country_key) from snapshots where edition = ?", [edition]).fetchone()[
-        0
-    ]
-    return {"changes": moves, "countries": countries}
-
-
-def _count_unrouted(db: Database, channels: list[str]) -> int:
-    marks = ",".join("?" * len(channels))
-    where = f"and channel not in ({marks})" if channels else ""
-    sql = f"select count(*) from outbox where status in ('pending', 'sending') {where}"
-    return db.execute(sql, channels).fetchone()[0]
-
-
-def _update(db: Database, ids: list[int], assignments: str, params: list[Any]) -> None:
-    marks = ",".join("?" * len(ids))
-    db.execute(f"update outbox set {assignments} where id in ({marks})", [*params, *ids])
-
-
-def fetch_rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _test_crash(variable: str) -> None:
-    if os.environ.get(variable) == "1":
-        os._exit(70)
+    tier_changes = read.changes(db, read.ChangeFilter(edition=edition, kind="tier", limit=None))
+    moves = sorted((r for r in tier_changes if r.comparison == "edition"), key=lambda r: (r.country or "", r.id))
+    countries = len(read.roster(db, edition))
+    return {"changes": [_change_item(r) for r in moves], "countries": countries}
 
 
 @contextmanager
@@ -331,16 +277,5 @@ def _delivery_lock(db: Database) -> Iterator[bool]:
     if not path:  # an in-memory database has no other deliverer
         yield True
         return
-    fd = os.open(f"{path}.deliver.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with exclusive(f"{path}.deliver.lock") as fd:
+        yield fd is not None

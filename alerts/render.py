@@ -10,11 +10,10 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from snapshots.core.describe import Line, clip
+
 if TYPE_CHECKING:
     from jinja2 import Template
-
-Span = tuple[str, str]  # (style, text); style is "plain", "strong", "ins" or "del"
-Line = tuple[Span, ...]
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,6 @@ def _mrkdwn(text: str, mark: str) -> str:
     # Slack only honours * and ~ next to non-space characters: keep the spaces outside the marks.
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
     return f"{lead}{mark}{slack_escape(stripped)}{mark}{trail}"
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
 def _clip_escaped(text: str, limit: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from alerts.settings import ChannelSettings
-from snapshots.models import SIGNIFICANCE_RANK
+from snapshots.core.models import SIGNIFICANCE_RANK
 
 # The `kinds:` name that selects each notice type; None: every channel gets it.
 NOTICE_KINDS: dict[str, str | None] = {"baseline": None, "edition_digest": "edition", "problem": "health",

@@ -1,6 +1,6 @@
 """Benchmark the comparison: prints medians.
 
-Targets (issue 3): word diff of two 30 KB narratives in 30 ms or less (median); the edition comparison
+Targets: word diff of two 30 KB narratives in 30 ms or less (median); the edition comparison
 of 190 countries (summary, every section and every recommendation) in 5 s or less.
 
     .venv/bin/python bench/bench_compare.py [--runs N]
@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mirror import synthetic_reports
 
 from monitor.samples.data import Country, Edition
-from snapshots.compare import compare
-from snapshots.models import Narrative
-from snapshots.textdiff import word_diff
+from snapshots.core.compare import compare
+from snapshots.core.models import Narrative
+from snapshots.core.textdiff import word_diff
 
 
 def narrative(country: Country, year: int, edition: Edition) -> Narrative:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from snapshots.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
+from snapshots.core.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
 from tests.figures_corpus import HELD_OUT_SETS, TUNING, Labelled, load_corpus  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
 Target (issue 14): 2,000 reworded recommendations matched in 0.5 s or less and 150 MB or less, growing
 near-linearly. "before" is the matcher as it was up to commit c3bd346 (every old x new pair scored), run
-in this same script on the sizes it can finish; "after" is snapshots.compare.match_recommendations. Also
+in this same script on the sizes it can finish; "after" is snapshots.core.recommendations.match_recommendations. Also
 prints the share of synthetic items paired with their own rewording, and the agreement of both matchers
 with the labelled pairs in tests/fixtures/recommendations/labelled.json (issue 12).
 
@@ -29,9 +29,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, utils
 
 from monitor.samples.data import load_reports
-from snapshots.compare import _rec_key, match_recommendations
-from snapshots.normalize import clean_recommendation
-from snapshots.textdiff import word_diff
+from snapshots.core.normalize import clean_recommendation
+from snapshots.core.recommendations import _rec_key, match_recommendations
+from snapshots.core.textdiff import word_diff
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "recommendations" / "labelled.json"
 _SYLLABLES = tuple(a + b for a in "bcdfgklmnprstvz" for b in "aeiou")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mirror import mutate, synthetic_reports
 
 from monitor.samples.server import SampleSite
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 
 EDITION = 2025
 

@@ -1,7 +1,7 @@
 """Benchmark the browse page: 10 editions x 190 countries with ~30 KB narratives.
 
-Targets (issue 6): diff page, home and edition pages <= 100 ms median; search <= 200 ms median.
-Rows are written through snapshots.store and the changes through snapshots.changelog, as the job does.
+Targets: diff page, home and edition pages <= 100 ms median; search <= 200 ms median.
+Rows are written through snapshots.store.writes and the changes through snapshots.store.changelog, as the job does.
 
     .venv/bin/python bench/bench_web.py [--countries 190] [--editions 10] [--runs 15] [--db PATH]
 
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from monitor.web import app as web_app
 from monitor.web.app import create_app
-from snapshots import changelog, store
-from snapshots.countries import COUNTRIES
-from snapshots.db import open_db
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.core.countries import COUNTRIES
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.store import changelog, writes
+from snapshots.store.db import open_db
 
 FIRST_EDITION = 2016
 TARGETS_MS = {
@@ -130,10 +130,10 @@ def _store(db, name: str, edition: int, version: tuple[str, str, tuple[str, ...]
         country=name.upper(), country_key=key, edition=edition, tier=tier, summary=summary, recommendations=recs,
         sections=sections, layout="bench", parser_version="bench", heading=f"{name.upper()} ({tier})",
     )  # fmt: skip
-    page = store.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
-    snapshot_id = store.save_snapshot(
+    page = writes.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
+    snapshot_id = writes.save_snapshot(
         db, page_id=page["id"], edition=edition,
-        data=store.SnapshotData.build(narrative, json.dumps(narrative.to_json()).encode()),
+        data=writes.SnapshotData.build(narrative, json.dumps(narrative.to_json()).encode()),
         url=page["url"], fetched_at=f"{edition}-06-24T12:00:00+00:00",
     )  # fmt: skip
     assert snapshot_id is not None
@@ -141,7 +141,7 @@ def _store(db, name: str, edition: int, version: tuple[str, str, tuple[str, ...]
 
 
 def build(path: Path, countries: int, editions: int, templates: int) -> None:
-    """`templates` countries are stored and compared as the job does (snapshots.changelog); the others copy a
+    """`templates` countries are stored and compared as the job does (snapshots.store.changelog); the others copy a
     template's texts and change rows under their own name, which keeps the build to minutes."""
     rng = random.Random(6)
     db = open_db(path)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from monitor.samples.data import Country, Edition, SampleReports, load_reports
 from monitor.samples.site import narrative_html, render_country
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
 
 RANKED = (TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3)
 _START_WEIGHTS = (0.16, 0.52, 0.17, 0.13)  # roughly the real spread of tiers; the rest are Special Cases
@@ -167,7 +167,7 @@ def _renumber(text: str, rng: random.Random) -> str:
 
 
 def _tier_sentences(place: _Place, tier: str, previous: str | None, year: int) -> list[str]:
-    """Standards sentence and tier sentence in the wording of the edition (pages.md boilerplate drift)."""
+    """Standards sentence and tier sentence in the wording of the edition (boilerplate drifts by edition)."""
     gov = f"The Government of {place.name}"
     if tier == SPECIAL_CASE:
         if previous == SPECIAL_CASE:

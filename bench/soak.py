@@ -28,12 +28,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from loopback import HOOK_ENV, Hook, fault_config
 from mirror import mutate
 
 from monitor.pipeline import sweep
 from monitor.samples.data import SampleReports, load_reports
 from monitor.samples.server import SampleSite
-from tests.faults_helpers import HOOK_ENV, Hook, fault_config
 
 EDITION = 2024
 EDITS_PER_RUN = (0, 0, 0, 1, 1, 2)  # most runs see nothing new, as most real sweeps do

@@ -216,7 +216,7 @@ def _check(config: Config, name: str) -> None:
 
 def check_country(query: str, where: str) -> None:
     """A country filter that matches no known country would quietly check nothing: refuse it."""
-    from snapshots.countries import UnknownCountry, resolve_country
+    from snapshots.core.countries import UnknownCountry, resolve_country
 
     try:
         resolve_country(query)

@@ -18,7 +18,7 @@ from monitor.config import Config
 from monitor.errors import FetchError, SourceUnreachable
 from monitor.fetch import Fetcher
 from monitor.sources import PageRef, archive_candidates, discover_pages, landing_url
-from snapshots import store
+from snapshots.store import writes
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def resolve_editions(
     source = config.source
     if editions:
         years = sorted(set(editions))
-    elif source.editions != "latest":
+    elif not isinstance(source.editions, str):  # a list of years, not "latest"
         years = sorted(source.editions)
     else:
         years = []
@@ -89,7 +89,7 @@ def landing(
     if year in cache.pages:
         return cache.pages[year]
     url = landing_url(config.source.base_url, year)
-    known = store.landing(db, year) if db is not None else None
+    known = writes.landing(db, year) if db is not None else None
     refs: list[PageRef] | None = None
     for candidate in [url, *archive_candidates(url, config.source.archive_hosts)]:
         validators = known if known and known["url"] == candidate else {}
@@ -103,13 +103,13 @@ def landing(
         cache.errors.pop(year, None)
         refs = None
         if page.not_modified and db is not None:
-            refs = [PageRef(year, row["slug"], row["url"]) for row in store.pages_of(db, year)] or None
+            refs = [PageRef(year, row["slug"], row["url"]) for row in writes.pages_of(db, year)] or None
         if refs is None:
             if page.not_modified:  # validators stored, but the pages were not (a run killed in between)
                 page = fetcher.get(candidate)
             refs = discover_pages(page.body, page.final_url, year) or None
         if refs and db is not None:
-            store.save_landing(db, year, candidate, etag=page.etag, last_modified=page.last_modified)
+            writes.save_landing(db, year, candidate, etag=page.etag, last_modified=page.last_modified)
         if refs:
             break
     cache.pages[year] = refs

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from snapshots.errors import TipwatchError
 
-class TipwatchError(Exception):
-    """Base of every error that the CLI turns into one line instead of a traceback."""
+__all__ = ["BlockedError", "ConfigError", "FetchError", "ParseError", "SourceUnreachable", "TipwatchError"]
 
 
 class ConfigError(TipwatchError):

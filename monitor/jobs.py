@@ -1,4 +1,4 @@
-"""What each scheduled action does: one call into the pipeline or the alerts outbox.
+"""The job actions, named once: what each does is one call into the pipeline or the alerts outbox.
 
 The imports are inside the functions so that loading the CLI (every `tipwatch` command imports the
 scheduler's module) does not load the whole fetch-and-parse machinery.
@@ -6,10 +6,12 @@ scheduler's module) does not load the whole fetch-and-parse machinery.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from monitor.config import Config
-from monitor.schedule import JobFunc
+
+JobFunc = Callable[[Config, Path], object]
 
 
 def sweep(config: Config, db_path: Path) -> object:
@@ -29,7 +31,7 @@ def discover(config: Config, db_path: Path) -> object:
 def deliver(config: Config, db_path: Path) -> object:
     """Send what is waiting in the outbox: alerts, digests, retries."""
     import alerts
-    from snapshots.db import open_db
+    from snapshots.store.db import open_db
 
     db = open_db(db_path)
     try:
@@ -39,3 +41,4 @@ def deliver(config: Config, db_path: Path) -> object:
 
 
 ACTIONS: dict[str, JobFunc] = {"sweep": sweep, "discover": discover, "deliver": deliver}
+ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS)

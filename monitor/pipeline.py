@@ -11,7 +11,6 @@ behind it, never half of one, and the next sweep simply carries on.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,9 +28,10 @@ from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
 from monitor.reading import Reading, read_pages
 from monitor.sources import PageRef, wanted
-from snapshots import store
-from snapshots.db import open_db
+from snapshots import read
 from snapshots.errors import StorageError
+from snapshots.store import writes
+from snapshots.store.db import db_file, file_identity, now_iso, open_db
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop)
     """Look for an edition newer than any tracked one; sweep it the moment its landing page appears."""
     with run_lock(db_path):
         db = open_db(db_path)
-        newest = db.execute("select max(edition) from pages").fetchone()[0]
+        newest = writes.newest_page_edition(db)
         fetcher = _fetcher(config)
         try:
             if newest is None:
@@ -149,10 +149,10 @@ def _sweep(
     progress: Progress,
     landings: Landings | None = None,
 ) -> SweepResult:
-    run_id = store.start_run(db, "sweep")
+    run_id = writes.start_run(db, "sweep")
     result = SweepResult()
-    baseline = not store.has_snapshots(db)
-    identity = _file_identity(db)
+    baseline = not writes.has_snapshots(db)
+    identity = file_identity(db)
     try:
         plan_editions = resolve_editions(fetcher, config, editions, landings or Landings(), db)
         result.editions = [year for year, _ in plan_editions.editions]
@@ -170,9 +170,9 @@ def _sweep(
         for year in result.editions:
             mode = _alert_mode(db, year, baseline)
             progress("edition", year)
-            at = store.now_iso()
+            at = now_iso()
             with db.atomic():
-                pages = [store.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
+                pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
             with UnchangedBatch(db) as batch:
                 for page, reading in read_pages(fetcher, config, pages):
                     batch.admit(reading)
@@ -180,73 +180,53 @@ def _sweep(
                     result.pages.append(outcome)
                     progress("page", outcome)
             _close_edition(db, config, year, mode)
-        if baseline and store.has_snapshots(db):
-            pages = db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
+        if baseline and writes.has_snapshots(db):
+            tracked = writes.narrative_page_count(db)
             with db.atomic():
                 alerts.enqueue_notice(
                     db,
                     config.alerts,
-                    {"type": "baseline", "pages": pages, "editions": result.editions},
+                    {"type": "baseline", "pages": tracked, "editions": result.editions},
                     dedupe="baseline",
                 )
-        if _file_identity(db) != identity:
+        if file_identity(db) != identity:
             raise StorageError(
-                f"database {_file_of(db)} was deleted or replaced during the run: what this run stored is lost"
+                f"database {db_file(db)} was deleted or replaced during the run: what this run stored is lost"
             )
     except BaseException as exc:
-        store.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
+        writes.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
         raise
-    store.finish_run(db, run_id, "ok", result.summary())
+    writes.finish_run(db, run_id, "ok", result.summary())
     return result
-
-
-def _file_of(db: Database) -> str:
-    return next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
-
-
-def _file_identity(db: Database) -> tuple[int, int] | None:
-    """(device, inode) of the database file now: SQLite writes on happily into a file unlinked under it."""
-    try:
-        stat = os.stat(_file_of(db))
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
 
 
 def _is_known_other(db: Database, ref: PageRef) -> bool:
     """Sub-pages already found to hold no narrative (introduction, ...) are not fetched again."""
-    row = db.execute("select kind from pages where edition = ? and slug = ?", [ref.edition, ref.slug]).fetchone()
-    return bool(row and row[0] == "other")
+    return writes.page_kind(db, ref.edition, ref.slug) == "other"
 
 
 def _alert_mode(db: Database, year: int, baseline: bool) -> str:
     """How changes of this edition reach people: one by one, or folded into one message."""
     if baseline:
         return "baseline"
-    newest = db.execute("select max(edition) from snapshots").fetchone()[0]
+    newest = writes.newest_snapshot_edition(db)
     if newest is not None and year < newest:
         return "backfill"
-    if not store.has_snapshots(db, year):
+    if not writes.has_snapshots(db, year):
         return "release"
-    summarised = db.execute(
-        "select exists(select 1 from changes where kind = 'edition' and edition = ?)", [year]
-    ).fetchone()[0]
+    summarised = read.changes(db, read.ChangeFilter(kind="edition", edition=year, limit=1))
     return "immediate" if summarised else "release"
 
 
 def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
     """Once every narrative page of an edition has a snapshot, record the edition summary (once)."""
-    pending = db.execute(
-        """select count(*) from pages p where p.edition = ? and p.kind != 'other'
-           and not exists (select 1 from snapshots s where s.page_id = p.id)""",
-        [year],
-    ).fetchone()[0]
+    pending = writes.pages_without_snapshot(db, year)
     if pending:
         log.info("edition %d: %d pages have no snapshot yet; edition summary deferred", year, pending)
         return
     if mode == "immediate":
         return  # summarised when it was released (record_edition_summary is idempotent, and not free)
-    from snapshots import changelog
+    from snapshots.store import changelog
 
     with db.atomic():
         change_id = changelog.record_edition_summary(db, year)
@@ -314,7 +294,7 @@ def settle_page(
         return _settle_unchanged(db, config, page, fetched, run_id, reading.at, "not_modified")
     narrative = reading.snapshot.narrative
     with db.atomic():
-        snapshot_id = store.save_snapshot(
+        snapshot_id = writes.save_snapshot(
             db,
             page_id=page["id"],
             edition=ref.edition,
@@ -323,9 +303,9 @@ def settle_page(
             fetched_at=reading.at,
             etag=fetched.etag,
         )
-        store.set_page_kind(db, page["id"], "narrative", narrative.country_key)
+        writes.set_page_kind(db, page["id"], "narrative", narrative.country_key)
         _mark_ok(db, config, page, fetched, reading.at)
-        store.record_check(
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
@@ -340,7 +320,7 @@ def settle_page(
         )
         summaries: list[tuple[str, str]] = []
         if snapshot_id:
-            from snapshots import changelog  # only when something new arrived: comparing is the costly import
+            from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
 
             change_ids = changelog.record_changes_for(db, snapshot_id)
             alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
@@ -357,7 +337,7 @@ def settle_page(
 
 def _mark_ok(db: Database, config: Config, page: dict[str, Any], fetched: FetchResult, at: str) -> None:
     host = fetched.final_url.split("/")[2] if "://" in fetched.final_url else None
-    store.page_ok(db, page["id"], at=at, etag=fetched.etag, last_modified=fetched.last_modified, host=host)
+    writes.page_ok(db, page["id"], at=at, etag=fetched.etag, last_modified=fetched.last_modified, host=host)
     alerts.page_health(db, config.alerts, page["id"], ok=True)
 
 
@@ -366,7 +346,7 @@ def _settle_unchanged(
 ) -> PageOutcome:
     with db.atomic():
         _mark_ok(db, config, page, fetched, at)
-        store.record_check(
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
@@ -382,8 +362,8 @@ def _settle_unchanged(
 
 def _settle_other(db: Database, page: dict[str, Any], ref: PageRef, run_id: int, at: str, message: str) -> PageOutcome:
     with db.atomic():
-        store.set_page_kind(db, page["id"], "other")
-        store.record_check(
+        writes.set_page_kind(db, page["id"], "other")
+        writes.record_check(
             db, run_id=run_id, page_id=page["id"], url=ref.url, outcome="skipped", at=at, message=message
         )
     return PageOutcome(ref.edition, ref.slug, ref.url, "skipped", message=message)
@@ -403,8 +383,8 @@ def _settle_failure(
 ) -> PageOutcome:
     log.warning("%s %s: %s", ref.edition, ref.slug, message)
     with db.atomic():
-        store.page_failed(db, page["id"], at=at, message=message)
-        store.record_check(
+        writes.page_failed(db, page["id"], at=at, message=message)
+        writes.record_check(
             db,
             run_id=run_id,
             page_id=page["id"],
@@ -422,6 +402,4 @@ def _settle_failure(
 def _summaries(db: Database, change_ids: list[int]) -> list[tuple[str, str]]:
     if not change_ids:
         return []
-    marks = ",".join("?" * len(change_ids))
-    sql = f"select kind, summary from changes where id in ({marks}) order by id"
-    return [(kind, summary) for kind, summary in db.execute(sql, change_ids)]
+    return [(r.kind, r.summary) for r in read.changes_by_id(db, change_ids)]

@@ -13,8 +13,9 @@ from monitor.config import Config
 from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.sources import archive_candidates
-from snapshots import store
-from snapshots.models import Narrative
+from snapshots.core.models import Narrative
+from snapshots.store import writes
+from snapshots.store.db import now_iso
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Reading:
 
     at: str
     fetched: FetchResult | None = None
-    snapshot: store.SnapshotData | None = None
+    snapshot: writes.SnapshotData | None = None
     error_kind: str | None = None
     message: str | None = None
     status: int | None = None
@@ -31,7 +32,7 @@ class Reading:
 
 def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
     """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
-    at = store.now_iso()
+    at = now_iso()
     try:
         fetched = _fetch(fetcher, config, page)
         if fetched.not_modified:
@@ -41,7 +42,7 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading
         return Reading(at, error_kind=exc.kind, message=str(exc))
     except FetchError as exc:
         return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
-    return Reading(at, fetched, store.SnapshotData.build(narrative, fetched.body))
+    return Reading(at, fetched, writes.SnapshotData.build(narrative, fetched.body))
 
 
 def _parse(fetched: FetchResult) -> Narrative:

@@ -8,7 +8,8 @@ from sqlite_utils import Database
 
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
-from snapshots import store
+from snapshots.store import writes
+from snapshots.store.db import now_iso
 
 
 @dataclass
@@ -28,12 +29,12 @@ def reparse_all(db: Database, *, force: bool = False) -> ReparseReport:
             report.current += 1
             continue
         try:
-            narrative = parse_narrative(store.decompress(raw), url)
+            narrative = parse_narrative(writes.decompress(raw), url)
         except ParseError as exc:
             report.failed += 1
             report.errors.append(f"snapshot {snapshot_id} ({url}): {exc}")
             continue
         with db.atomic():
-            store.record_reparse(db, snapshot_id, narrative, at=store.now_iso())
+            writes.record_reparse(db, snapshot_id, narrative, at=now_iso())
         report.reparsed += 1
     return report

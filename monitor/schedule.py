@@ -14,9 +14,9 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -31,13 +31,13 @@ from sqlite_utils import Database
 
 from monitor.config import MAX_MISFIRE_GRACE, Config, JobConfig
 from monitor.errors import ConfigError
-from snapshots.db import open_db
-from snapshots.errors import RunInProgress
+from monitor.jobs import ACTION_NAMES, ACTIONS, JobFunc
+from monitor.lock import RunInProgress
+from snapshots.store import writes
+from snapshots.store.db import now_iso, open_db
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("sweep", "discover", "deliver")
-JobFunc = Callable[[Config, Path], object]
 
 _ALIASES = {
     "@yearly": "0 0 1 1 *",
@@ -162,8 +162,10 @@ def load_jobs(config: Config) -> list[ScheduledJob]:
     jobs = []
     for i, job in enumerate(config.jobs):
         where = f"{config.path or 'cron.yaml'}: jobs[{i}] ({job.id})"
-        if job.action not in ACTIONS:
-            raise ConfigError(f"{where}.action: unknown action {job.action!r} (expected one of: {', '.join(ACTIONS)})")
+        if job.action not in ACTION_NAMES:
+            raise ConfigError(
+                f"{where}.action: unknown action {job.action!r} (expected one of: {', '.join(ACTION_NAMES)})"
+            )
         if not 0 < job.misfire_grace_time <= MAX_MISFIRE_GRACE:
             # Catching up over years would walk every fire time since then (10 years: 40 s at start-up).
             raise ConfigError(
@@ -188,18 +190,12 @@ def load_jobs(config: Config) -> list[ScheduledJob]:
 # --- job_state: what survives a restart ----------------------------------------------------------------
 
 
-def _now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def parse_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
 def read_job_state(db: Database) -> dict[str, dict[str, Any]]:
-    if not db["job_state"].exists():
-        return {}
-    return {row["job"]: row for row in db["job_state"].rows}
+    return writes.job_states(db)
 
 
 def _record(db_path: Path, job_id: str, **values: str | None) -> None:
@@ -208,7 +204,7 @@ def _record(db_path: Path, job_id: str, **values: str | None) -> None:
         db = open_db(db_path)
         try:
             with db.conn:
-                db["job_state"].upsert({"job": job_id, **values}, pk="job")
+                writes.record_job_state(db, job_id, values)
         finally:
             db.close()
     except Exception:
@@ -281,27 +277,27 @@ def run_job(job: JobConfig, func: JobFunc, config: Config, db_path: Path, *, rer
 
 def _run_and_record(job: JobConfig, func: JobFunc, config: Config, db_path: Path, reraise: bool) -> Outcome:
     started = time.monotonic()
-    _record(db_path, job.id, last_started_at=_now_text())
+    _record(db_path, job.id, last_started_at=now_iso())
     log.info("job %s (%s) started", job.id, job.action)
     try:
         result = func(config, db_path)
     except RunInProgress as exc:
         outcome = Outcome("skipped", f"run in progress: {exc}", time.monotonic() - started)
         log.warning("job %s skipped: %s", job.id, exc)
-        _record(db_path, job.id, last_error="skipped: run in progress", last_error_at=_now_text())
+        _record(db_path, job.id, last_error="skipped: run in progress", last_error_at=now_iso())
         if reraise:
             raise
         return outcome
     except Exception as exc:
         outcome = Outcome("failed", f"{type(exc).__name__}: {exc}", time.monotonic() - started)
         log.error("job %s failed after %.1fs: %s", job.id, outcome.seconds, outcome.detail, exc_info=not reraise)
-        _record(db_path, job.id, last_error=outcome.detail, last_error_at=_now_text())
+        _record(db_path, job.id, last_error=outcome.detail, last_error_at=now_iso())
         if reraise:
             raise
         return outcome
     outcome = Outcome("ok", _describe(result), time.monotonic() - started)
     log.info("job %s ok in %.1fs%s", job.id, outcome.seconds, f": {outcome.detail}" if outcome.detail else "")
-    _record(db_path, job.id, last_success_at=_now_text())
+    _record(db_path, job.id, last_success_at=now_iso())
     return outcome
 
 
@@ -328,9 +324,7 @@ def build_scheduler(
 ) -> BaseScheduler:
     """A scheduler with the enabled jobs of the config; missed and run_at_startup jobs are due now."""
     if actions is None:
-        from monitor import jobs
-
-        actions = jobs.ACTIONS
+        actions = ACTIONS
     tz = ZoneInfo(config.timezone)
     scheduler = scheduler_cls(
         timezone=tz, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}

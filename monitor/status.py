@@ -5,7 +5,6 @@ Works on a database that has never run (or does not exist yet): there is simply 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from monitor.config import Config
 from monitor.schedule import load_jobs, next_fire_time, parse_time, read_job_state
-from snapshots.db import open_db
+from snapshots.store import outbox as queue
+from snapshots.store import writes
+from snapshots.store.db import open_db
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
         db = open_db(db_path, readonly=True)
         try:
             states = read_job_state(db)
-            failing = _failing_pages(db.conn)
-            outbox = _outbox_counts(db.conn)
+            failing = [FailingPage(e, s, n, parse_time(since), err) for e, s, n, since, err in writes.failing_pages(db)]
+            outbox = queue.counts_by_status(db)
         finally:
             db.close()
     return Status(
@@ -95,26 +96,6 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
         failing_pages=failing,
         outbox=outbox,
     )
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
-
-
-def _failing_pages(conn: sqlite3.Connection) -> list[FailingPage]:
-    if not _has_table(conn, "pages"):
-        return []
-    rows = conn.execute(
-        "select edition, slug, consecutive_failures, failing_since, last_error from pages"
-        " where consecutive_failures > 0 order by failing_since, edition desc, slug"
-    )
-    return [FailingPage(e, s, n, parse_time(since), err) for e, s, n, since, err in rows]
-
-
-def _outbox_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    if not _has_table(conn, "outbox"):
-        return {}
-    return dict(conn.execute("select status, count(*) from outbox group by status order by status").fetchall())
 
 
 def render_status(status: Status, tz: ZoneInfo, db_path: Path) -> list[str]:

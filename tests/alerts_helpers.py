@@ -17,7 +17,7 @@ from aiosmtpd.smtp import AuthResult
 from sqlite_utils import Database
 
 from monitor.config import AlertsConfig, ChannelConfig
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="steal()"> & Co'
 

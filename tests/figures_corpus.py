@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from snapshots.figures import Figure
+from snapshots.core.figures import Figure
 
 CORPUS_DIR = Path(__file__).parent / "fixtures" / "figures"
 TUNING = CORPUS_DIR / "labelled.yaml"

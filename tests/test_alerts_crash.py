@@ -1,8 +1,8 @@
 """Kill the delivering process on either side of the send (real subprocesses), rerun, count what arrived.
 
-The crash points are test hooks in alerts/outbox.py: TIPWATCH_TEST_CRASH_BEFORE_SEND=1 exits right after the
-rows are committed as `sending`; TIPWATCH_TEST_CRASH_AFTER_SEND=1 exits right after the channel accepted the
-message, before `sent` is recorded (the one window where a repeat is possible: it is resent with the same key).
+The child wraps each channel it delivers through: "before" exits once the rows are committed as `sending`,
+just before the send; "after" exits right after the channel accepted the message, before `sent` is recorded
+(the one window where a repeat is possible: it is resent with the same key).
 """
 
 from __future__ import annotations
@@ -21,23 +21,37 @@ import alerts
 from tests.alerts_helpers import Sink, add_change, alerts_config, channel, make_db, outbox, start_smtp
 
 DELIVER = """
-import dataclasses, json, sys
+import dataclasses, json, os, sys
 import alerts
+import alerts.outbox
 from monitor.config import load_config
-from snapshots.db import open_db
+from snapshots.store.db import open_db
+crash, build = sys.argv[3], alerts.outbox.build_channel
+
+class Crashing:
+    def __init__(self, channel):
+        self.channel = channel
+
+    def send(self, message, *, key):
+        if crash == "before":
+            os._exit(70)
+        answer = self.channel.send(message, key=key)
+        if crash == "after":
+            os._exit(70)
+        return answer
+
+alerts.outbox.build_channel = lambda settings: Crashing(build(settings))
 config = load_config(sys.argv[1])
 report = alerts.deliver_pending(open_db(sys.argv[2]), config.alerts)
 print(json.dumps(dataclasses.asdict(report)))
 """
 
 
-def run_delivery(tmp_path: Path, hook: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIPWATCH_TEST_")}
-    if hook:
-        env[hook] = "1"
+def run_delivery(tmp_path: Path, crash: str = "") -> subprocess.CompletedProcess:
+    """Deliver in a child process that exits abruptly (70) "before" or "after" the send, or not at all."""
     return subprocess.run(
-        [sys.executable, "-c", DELIVER, str(tmp_path / "cron.yaml"), str(tmp_path / "tipwatch.db")],
-        env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", DELIVER, str(tmp_path / "cron.yaml"), str(tmp_path / "tipwatch.db"), crash],
+        capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
 
@@ -69,7 +83,7 @@ def hook_server(httpserver, monkeypatch):
 
 def test_killed_after_send_before_recording_resends_with_the_same_key(tmp_path, hook_server):
     a, b = setup(tmp_path, "{name: hook, type: webhook, url_env: TIPWATCH_HOOK_URL}")
-    crashed = run_delivery(tmp_path, alerts.outbox.CRASH_AFTER_SEND_ENV)
+    crashed = run_delivery(tmp_path, "after")
     assert crashed.returncode == 70 and crashed.stdout == ""
     assert [k for k, _ in hook_server] == [f"tipwatch:change:{a}:hook"]
     states = {r["change_id"]: (r["status"], r["batch"]) for r in outbox(make_db(tmp_path))}
@@ -89,7 +103,7 @@ def test_killed_after_send_before_recording_resends_with_the_same_key(tmp_path, 
 
 def test_killed_after_recording_sending_before_the_send_loses_nothing(tmp_path, hook_server):
     a, b = setup(tmp_path, "{name: hook, type: webhook, url_env: TIPWATCH_HOOK_URL}")
-    crashed = run_delivery(tmp_path, alerts.outbox.CRASH_BEFORE_SEND_ENV)
+    crashed = run_delivery(tmp_path, "before")
     assert crashed.returncode == 70 and hook_server == []
     assert outbox(make_db(tmp_path))[0]["status"] == "sending"
     rerun = run_delivery(tmp_path)
@@ -104,7 +118,7 @@ def test_email_repeat_after_a_crash_carries_the_same_message_id(tmp_path):
     try:
         setup(tmp_path, f"{{name: mail, type: email, host: 127.0.0.1, port: {controller.port}, security: none, "
                         "from: tipwatch@example.org, to: team@example.org}", count=1)  # fmt: skip
-        assert run_delivery(tmp_path, alerts.outbox.CRASH_AFTER_SEND_ENV).returncode == 70
+        assert run_delivery(tmp_path, "after").returncode == 70
         assert run_delivery(tmp_path).returncode == 0
     finally:
         controller.stop()

@@ -13,18 +13,16 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from snapshots.errors import TipwatchError
 
 PAIRS = Path(__file__).parent / "fixtures" / "pairs"
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    demo = pytest.importorskip("monitor.demo")
-    return demo.build_sample_db(tmp_path_factory.mktemp("browse") / "samples.db")
-
-
 def run(db: Path, *args: str) -> tuple[int, str]:
+    """Exit code and output as `main()` gives them: a TipwatchError becomes its exit code and one line."""
     result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    if isinstance(result.exception, TipwatchError):
+        return result.exception.exit_code, result.output + str(result.exception)
     return result.exit_code, result.output
 
 

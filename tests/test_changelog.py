@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from snapshots.changelog import record_changes_for, record_edition_summary
-from snapshots.db import open_db
-from snapshots.models import Narrative
-from snapshots.normalize import content_hash
+from snapshots.core.models import Narrative
+from snapshots.core.normalize import content_hash
+from snapshots.store.changelog import record_changes_for, record_edition_summary
+from snapshots.store.db import open_db
 
 SUMMARY = (
     "The Government of {name} does not fully meet the minimum standards for the elimination of trafficking but is "
@@ -140,7 +140,7 @@ def test_edition_summary_counts_moves_and_missing_countries_once(db: Database) -
 
 
 # The sample site's editions, swept by the real pipeline, give the tier moves of the real histories
-# (domain.md section 4): South Korea down 2022 and up 2024, Vietnam down then up twice, Haiti to Special
+# of the real reports: South Korea down 2022 and up 2024, Vietnam down then up twice, Haiti to Special
 # Case, Brazil and Colombia down in 2025.
 REAL_MOVES = {
     ("south-korea", 2022, "Tier 1", "Tier 2", "downgrade"),
@@ -154,10 +154,8 @@ REAL_MOVES = {
 }
 
 
-def test_sample_editions_produce_the_real_tier_moves(tmp_path: Path) -> None:
-    demo = pytest.importorskip("monitor.demo")
-    path = demo.build_sample_db(tmp_path / "samples.db")
-    db = open_db(path, readonly=True)
+def test_sample_editions_produce_the_real_tier_moves(sample_db: Path) -> None:
+    db = open_db(sample_db, readonly=True)
     rows = db.execute("select country_key, edition, detail from changes where kind = 'tier'").fetchall()
     moves = {
         (key, ed, d["from"], d["to"], d["direction"]) for key, ed, d in ((k, e, json.loads(x)) for k, e, x in rows)

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snapshots.compare import carried_counts, compare, diff_narratives, match_recommendations
-from snapshots.models import TIERS, Narrative
-from snapshots.textdiff import new_text, old_text
+from snapshots.core.compare import compare, diff_narratives
+from snapshots.core.models import TIERS, Narrative
+from snapshots.core.recommendations import carried_counts, match_recommendations
+from snapshots.core.textdiff import new_text, old_text
 
 PAIRS = Path(__file__).parent / "fixtures" / "pairs"
 
@@ -64,7 +65,7 @@ def test_revision_comparison_does_not_fold_boilerplate_but_rates_it_low() -> Non
     new = replace(new, edition=old.edition)
     changes = compare(old, new)
     assert [c.kind for c in changes] == ["findings"]
-    assert changes[0].significance == "low" and changes[0].detail["boilerplate_only"] is True
+    assert changes[0].significance == "low" and changes[0].detail.boilerplate_only is True
 
 
 def test_full_diff_ops_rebuild_the_normalized_texts() -> None:
@@ -114,8 +115,8 @@ def test_watch_list_streak_waiver_and_automatic_downgrade() -> None:
     first = Narrative("HAITI", "haiti", 2021, "Tier 2", _summary("Haiti remained on Tier 2."), ())
     down = replace(old, edition=2022, summary=_summary("Haiti was downgraded to Tier 2 Watch List."))
     change = compare(first, down, tier_history={2020: "Tier 2"})[0]
-    assert change.detail["watch_list_streak"] == 1 and change.detail["faces_automatic_downgrade"] is False
-    assert change.detail["direction"] == "downgrade" and change.significance == "high"
+    assert change.detail.watch_list_streak == 1 and change.detail.faces_automatic_downgrade is False
+    assert change.detail.direction == "downgrade" and change.significance == "high"
 
 
 def test_movement_that_contradicts_the_previous_edition_is_doubtful_not_a_move() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,21 @@ import pytest
 from monitor.config import load_config
 from monitor.pipeline import sweep
 from monitor.samples.server import SampleSite
-from snapshots.db import open_db
 from snapshots.errors import StorageError
-from tests.faults_helpers import fault_config, tipwatch, write_cron
+from snapshots.store.db import open_db
+from tests.conftest import write_cron_file
+from tests.faults_helpers import fault_config, tipwatch
 from tests.test_faults_database import one_line_error, read_only
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = 2024
 
 
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with SampleSite(published={EDITION}) as s:
-        yield s
-
-
 def test_reads_work_in_a_read_only_folder_and_run_says_why_it_cannot_write(site: SampleSite, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
     db = folder / "t.db"
-    config = write_cron(site, db, tmp_path, EDITION)
+    config = write_cron_file(tmp_path, site.base_url, db, editions=[EDITION])
     assert tipwatch(config, "run", "--no-deliver").returncode == 0
     with read_only(folder):
         changes = tipwatch(config, "changes", "--json")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snapshots.db import open_db
+from snapshots.store.db import open_db
 
 EXPECTED_MOVES = [
     "South Korea: Tier 1 -> Tier 2 (2022 vs 2021 report)",

@@ -23,22 +23,17 @@ from pathlib import Path
 import pytest
 
 from monitor.samples.server import SampleSite
-from snapshots.db import BUSY_TIMEOUT_MS
-from tests.faults_helpers import counts, tipwatch, write_cron
+from snapshots.store.db import BUSY_TIMEOUT_MS
+from tests.conftest import write_cron_file
+from tests.faults_helpers import counts, tipwatch
 
 EDITION = 2024
-
-
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with SampleSite(published={EDITION}) as s:
-        yield s
 
 
 def stored_run(site: SampleSite, directory: Path) -> tuple[Path, Path]:
     """(config, db) after one good run; the site then serves a revised Japan page waiting to be stored."""
     db = directory / "t.db"
-    config = write_cron(site, db, directory, EDITION)
+    config = write_cron_file(directory, site.base_url, db, editions=[EDITION])
     first = tipwatch(config, "run", "--no-deliver")
     assert first.returncode == 0, first.stderr
     site.revised = True
@@ -199,7 +194,7 @@ def test_disk_full_on_a_small_tmpfs(site: SampleSite, tmp_path: Path) -> None:
 
 def test_garbage_file_is_refused_and_left_as_it_was(site: SampleSite, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    config = write_cron(site, db, tmp_path, EDITION)
+    config = write_cron_file(tmp_path, site.base_url, db, editions=[EDITION])
     garbage = random.Random(3).randbytes(256 * 1024)
     db.write_bytes(garbage)
     result = tipwatch(config, "run", "--no-deliver")

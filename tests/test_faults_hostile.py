@@ -22,8 +22,8 @@ from monitor.pipeline import sweep
 from monitor.samples.data import Country, SampleReports, load_reports
 from monitor.samples.server import SampleSite
 from monitor.web.app import create_app
-from snapshots.db import open_db
-from snapshots.models import Narrative
+from snapshots.core.models import Narrative
+from snapshots.store.db import open_db
 from tests.faults_helpers import fault_config
 
 EDITION = 2024

@@ -6,7 +6,7 @@ alert row sent, and every message received at the webhook and SMTP servers under
 idempotency key (a kill between "the server accepted it" and "recorded as sent" makes the rerun send
 the same message again with the same key, which receivers drop: see alerts/outbox.py).
 
-N is TIPWATCH_KILL_RUNS (default 50, as issue 7 asks); TIPWATCH_KILL_SEED picks another sequence.
+N is TIPWATCH_KILL_RUNS (default 50); TIPWATCH_KILL_SEED picks another sequence.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from monitor.pipeline import sweep
 from monitor.samples.data import load_reports
 from monitor.samples.server import SampleSite
 from tests.alerts_helpers import Sink, start_smtp
+from tests.conftest import write_cron_file
 from tests.faults_helpers import HOOK_ENV, Hook, fault_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -43,23 +44,11 @@ pytestmark = pytest.mark.slow
 
 
 def write_config(site: SampleSite, db: Path, directory: Path, smtp_port: int) -> Path:
-    path = directory / "cron.yaml"
-    path.write_text(
-        f"database: {db}\n"
-        "source:\n"
-        f"  base_url: {site.base_url}\n"
-        "  archive_hosts: []\n"
-        "  allowed_hosts: [127.0.0.1]\n"
-        f"  editions: [{EDITION}]\n"
-        "fetch: {min_interval: 0, retries: 0}\n"
-        "alerts:\n"
-        "  base_url: http://tipwatch.test\n"
-        "  channels:\n"
-        f"    - {{name: hook, type: webhook, url_env: {HOOK_ENV}}}\n"
-        f"    - {{name: mail, type: email, host: 127.0.0.1, port: {smtp_port}, security: none,\n"
-        "       from: tipwatch@example.test, to: desk@example.test}\n"
-    )
-    return path
+    mail = {"name": "mail", "type": "email", "host": "127.0.0.1", "port": smtp_port, "security": "none",
+            "from": "tipwatch@example.test", "to": "desk@example.test"}  # fmt: skip
+    hook = {"name": "hook", "type": "webhook", "url_env": HOOK_ENV}
+    alerts = {"base_url": "http://tipwatch.test", "channels": [hook, mail]}
+    return write_cron_file(directory, site.base_url, db, editions=[EDITION], alerts=alerts)
 
 
 def start(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -16,17 +16,12 @@ import pytest
 
 from monitor.pipeline import PageOutcome, sweep
 from monitor.samples.server import SampleSite
-from snapshots.db import open_db
+from snapshots.store.db import open_db
+from tests.fault_site import FaultSite
 from tests.faults_helpers import HOOK_ENV, HTML, Hook, RawServer, country_path, counts, fault_config, reset
 
 EDITION = 2024
 COUNTRIES = 7
-
-
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with SampleSite(published={EDITION}) as s:
-        yield s
 
 
 @pytest.fixture
@@ -76,7 +71,7 @@ def only_japan_fails(site: SampleSite, db: Path, kind: str, **fetch: float) -> P
 
 def test_site_stopped_mid_sweep_refuses_the_rest_then_a_rerun_completes(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    site = SampleSite(published={EDITION}).start()
+    site = FaultSite(published={EDITION}).start()
     port = int(site.base_url.rsplit(":", 1)[1])
     # Close every connection after its answer, so that stopping the server really refuses the next request
     # (a kept-alive connection would otherwise go on being served by its handler thread).

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snapshots.figures import (
+from snapshots.core.figures import (
     MEASURES,
     SCOPES,
     Figure,
@@ -19,7 +19,7 @@ from snapshots.figures import (
     parse_number,
     sentences,
 )
-from snapshots.models import Narrative
+from snapshots.core.models import Narrative
 from tests.figures_corpus import HELD_OUT_SETS, TUNING, load_corpus
 
 CORPUS = load_corpus(TUNING) + [item for path in HELD_OUT_SETS for item in load_corpus(path)]

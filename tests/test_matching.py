@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import utils
 
-from snapshots import matching
-from snapshots.browse import recommendation_tracker
-from snapshots.compare import carried_counts, compare, match_recommendations
-from snapshots.models import Narrative
+from snapshots.core import matching
+from snapshots.core.compare import compare
+from snapshots.core.models import Narrative
+from snapshots.core.recommendations import carried_counts, match_recommendations, recommendation_tracker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from bench_matching import reworded_lists
@@ -169,7 +169,7 @@ def test_possibly_reworded_match_is_not_counted_as_carried() -> None:
 
 
 def _key(text: str) -> str:
-    from snapshots.compare import recommendation_key
+    from snapshots.core.recommendations import recommendation_key
 
     return recommendation_key(text)
 
@@ -196,5 +196,5 @@ def test_merged_items_are_reworded_and_dropped_never_kept() -> None:
     labels = sorted(t.cells[2024].label for t in tracker.threads)
     assert labels == ["dropped", "reworded"]
     old, new = _narrative(2023, [first, second])[1], _narrative(2024, [merged])[1]
-    changes = [c.detail["label"] for c in compare(old, replace(new, summary=old.summary)) if c.kind == "recommendation"]
+    changes = [c.detail.label for c in compare(old, replace(new, summary=old.summary)) if c.kind == "recommendation"]
     assert sorted(changes) == ["dropped", "reworded"]

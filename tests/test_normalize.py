@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from snapshots.models import Narrative
-from snapshots.normalize import (
+from snapshots.core.models import Narrative
+from snapshots.core.normalize import (
     canonical_text,
     content_hash,
     fold_boilerplate,

@@ -20,8 +20,8 @@ from alerts import compose
 from monitor.samples.data import SampleReports, load_reports
 from monitor.samples.server import SampleSite
 from monitor.web.app import create_app
-from snapshots.db import open_db
-from snapshots.safe_text import clean_text
+from snapshots.core.safe_text import clean_text
+from snapshots.store.db import open_db
 from tests.faults_helpers import tipwatch
 
 EDITION = 2024

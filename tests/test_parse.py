@@ -22,8 +22,8 @@ from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
 from monitor.parse.guards import decode
 from monitor.parse.html import flatten
-from snapshots.countries import UnknownCountry, country_key, display_name, resolve_country, suggest_countries
-from snapshots.models import TIERS, Narrative
+from snapshots.core.countries import UnknownCountry, country_key, display_name, resolve_country, suggest_countries
+from snapshots.core.models import TIERS, Narrative
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GOLDEN = sorted(p.name.removesuffix(".expected.json") for p in PAGES.glob("*.expected.json"))

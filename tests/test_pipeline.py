@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,10 @@ from monitor.demo import demo_config
 from monitor.errors import SourceUnreachable
 from monitor.pipeline import sweep
 from monitor.samples.server import Request, SampleSite
-from snapshots.db import open_db
+from snapshots.store.db import open_db
+from tests.conftest import write_cron_file
 
 EDITION = 2024
-
-
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with SampleSite(published={EDITION}) as s:
-        yield s
 
 
 def config_for(site: SampleSite, db: Path, **fetch: float) -> Config:
@@ -198,20 +192,6 @@ def test_archive_host_answers_when_www_does_not(tmp_path: Path) -> None:
     assert archive.base_url.endswith(host.split(":")[-1])
 
 
-def write_config(site: SampleSite, db_path: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "cron.yaml"
-    path.write_text(
-        f"database: {db_path}\n"
-        "source:\n"
-        f"  base_url: {site.base_url}\n"
-        "  archive_hosts: []\n"
-        "  allowed_hosts: [127.0.0.1]\n"
-        f"  editions: [{EDITION}]\n"
-        "fetch: {min_interval: 0, retries: 0}\n"
-    )
-    return path
-
-
 def slow_pages(site: SampleSite, seconds: float) -> None:
     """Every country page answers correctly, but only after a pause: room to kill a run mid-sweep."""
     for slug in site.reports.countries:
@@ -249,7 +229,7 @@ def snapshot_count(db_path: Path) -> int:
 
 def test_killed_run_leaves_whole_pages_and_the_rerun_completes(site: SampleSite, tmp_path: Path) -> None:
     db_path = tmp_path / "t.db"
-    config_path = write_config(site, db_path, tmp_path)
+    config_path = write_cron_file(tmp_path, site.base_url, db_path, editions=[EDITION])
     slow_pages(site, 1.0)
     child = start_run(config_path)
     wait_for(lambda: snapshot_count(db_path) >= 2)
@@ -273,7 +253,7 @@ def test_killed_run_leaves_whole_pages_and_the_rerun_completes(site: SampleSite,
 
 def test_second_run_says_a_run_is_in_progress_and_touches_nothing(site: SampleSite, tmp_path: Path) -> None:
     db_path = tmp_path / "t.db"
-    config_path = write_config(site, db_path, tmp_path)
+    config_path = write_cron_file(tmp_path, site.base_url, db_path, editions=[EDITION])
     slow_pages(site, 3.0)
     first = start_run(config_path)
     try:

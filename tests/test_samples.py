@@ -21,9 +21,11 @@ from monitor.samples.server import SampleSite
 from monitor.samples.site import render_country, render_landing, render_subpage
 
 T1, T2, WL, T3, SC = "Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case"
+pytestmark = pytest.mark.published(2021, 2022, 2023)  # for the `site` fixture
+
 YEARS = (2021, 2022, 2023, 2024, 2025)
 
-# domain.md §4: the real tier histories the samples follow.
+# The real tier histories the samples follow.
 TIER_HISTORY = {
     "japan": (T2, T2, T2, T2, T2),
     "south-korea": (T1, T2, T2, T1, T1),
@@ -217,12 +219,6 @@ def test_every_sample_page_parses_to_its_tier_and_recommendations() -> None:
 
 
 # -- the server ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def site():
-    with SampleSite(published={2021, 2022, 2023}) as running:
-        yield running
 
 
 def test_unpublished_edition_is_404_until_released(site: SampleSite) -> None:

@@ -2,53 +2,34 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.samples.server import Request, SampleSite
 from monitor.schedule import read_job_state
-from snapshots.db import open_db
 from snapshots.errors import StorageError
+from snapshots.store.db import open_db
+from tests.conftest import write_cron_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with SampleSite(published={2024}) as site:
-        yield site
-
-
 def _write_config(tmp_path: Path, site: SampleSite, jobs: list[dict], timezone: str = "UTC") -> Path:
-    config = {
-        "database": str(tmp_path / "t.db"),
-        "timezone": timezone,
-        "source": {
-            "base_url": site.base_url,
-            "archive_hosts": [],
-            "allowed_hosts": ["127.0.0.1"],
-            "editions": "latest",
-            "latest_count": 1,
-        },
-        "fetch": {"min_interval": 0, "retries": 1, "backoff": 0.05, "connect_timeout": 5, "read_timeout": 20},
-        "jobs": jobs,
-        "alerts": {"channels": [{"name": "console", "type": "stdout"}]},
-    }
-    path = tmp_path / "cron.yaml"
-    path.write_text(json.dumps(config))  # JSON is YAML
-    return path
+    fetch = {"min_interval": 0, "retries": 1, "backoff": 0.05, "connect_timeout": 5, "read_timeout": 20}
+    alerts = {"channels": [{"name": "console", "type": "stdout"}]}
+    return write_cron_file(
+        tmp_path, site.base_url, tmp_path / "t.db", editions="latest", fetch=fetch, timezone=timezone, jobs=jobs,
+        alerts=alerts,
+    )  # fmt: skip
 
 
 def _tipwatch(config: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.lock import run_lock
+from monitor.lock import RunInProgress, run_lock
 from monitor.schedule import read_job_state
-from snapshots.db import open_db
-from snapshots.errors import RunInProgress, StorageError
+from snapshots.errors import StorageError
+from snapshots.store.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,11 +15,10 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor.config import Config, parse_config
-from monitor.lock import run_lock
+from monitor.lock import RunInProgress, run_lock
 from monitor.samples.server import SampleSite
 from monitor.schedule import build_scheduler, read_job_state, run_job
-from snapshots.db import open_db
-from snapshots.errors import RunInProgress
+from snapshots.store.db import open_db
 
 NY = ZoneInfo("America/New_York")
 

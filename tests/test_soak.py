@@ -2,7 +2,7 @@
 
 Every real edit makes one snapshot, every change recorded is alerted once, runs without an edit add
 nothing but their check rows, and the process's memory stays flat. TIPWATCH_SOAK_RUNS sets the number
-of runs (default 200, as issue 7 asks; about 40 s here).
+of runs (default 200; about 40 s here).
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from monitor.demo import demo_config
 from monitor.parse import PARSER_VERSION
 from monitor.pipeline import sweep
 from monitor.samples.server import SampleSite
-from snapshots import browse
-from snapshots.db import open_db
-from snapshots.models import Narrative
-from snapshots.store import decompress
+from snapshots import read
+from snapshots.core.models import Narrative
+from snapshots.store.db import open_db
+from snapshots.store.writes import decompress
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_search_covers_only_the_current_version_of_a_page(swept: tuple[SampleSit
     sweep(demo_config(site.base_url, db_path, alert_channel=None), db_path, countries=["japan"])
     rows = db.execute("select id from snapshots where country_key='japan' order by id").fetchall()
     assert len(rows) == 2
-    hits = browse.search(db, "government", section="summary")
+    hits = read.search(db, "government", section="summary")
     assert {h.snapshot_id for h in hits if h.country_key == "japan"} == {rows[1][0]}
     indexed = db.execute("select distinct snapshot_id from sections").fetchall()
     assert rows[0][0] not in {r[0] for r in indexed}
@@ -53,7 +53,7 @@ def test_search_covers_only_the_current_version_of_a_page(swept: tuple[SampleSit
 
 def test_search_snippet_marks_the_terms(swept: tuple[SampleSite, Path]) -> None:
     _, db_path = swept
-    hits = browse.search(open_db(db_path), "trafficking victims")
+    hits = read.search(open_db(db_path), "trafficking victims")
     assert hits
     marked = [text.lower() for hit in hits for matched, text in hit.snippet if matched]
     assert any(m.startswith("traffick") for m in marked) and any(m.startswith("victim") for m in marked)
@@ -69,14 +69,37 @@ def test_reparse_records_new_parses_and_keeps_the_index(swept: tuple[SampleSite,
     db = open_db(db_path)
     assert db["parses"].count == 2
     assert db.execute("select count(*) from sections").fetchone()[0] > 0
-    assert browse.search(db, "prosecution") or browse.search(db, "government")
+    assert read.search(db, "prosecution") or read.search(db, "government")
     db.execute("insert into sections_fts(sections_fts) values ('integrity-check')")
 
 
 def test_phrases_with_common_words_still_match(swept: tuple[SampleSite, Path]) -> None:
     _, db_path = swept
     db = open_db(db_path)
-    phrase = browse.search(db, '"victims of trafficking"') or browse.search(db, '"government of japan"')
+    phrase = read.search(db, '"victims of trafficking"') or read.search(db, '"government of japan"')
     assert phrase, "a phrase holding a common word finds the narratives that contain it"
-    assert browse.search(db, "the of and") == []  # only common words: nothing to look for
-    assert browse.fts_query('the "victims of trafficking" and shelters') == '"victims trafficking" "shelters"'
+    assert read.search(db, "the of and") == []  # only common words: nothing to look for
+    assert read.fts_query('the "victims of trafficking" and shelters') == '"victims trafficking" "shelters"'
+
+
+def test_migration_moves_the_problem_alert_mark_to_page_health(tmp_path: Path) -> None:
+    """A database from before m005 keeps its 'problem alert is out' marks, now in page_health."""
+    from sqlite_utils import Database
+
+    from snapshots.store import outbox
+    from snapshots.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_page_health")
+    old.execute(
+        "insert into pages (edition, slug, url, first_seen, consecutive_failures, problem_alerted_at)"
+        " values (2024, 'japan', 'https://www.state.gov/japan/', '2024-06-24', 4, '2024-06-25T06:00:00+00:00')"
+    )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert "problem_alerted_at" not in db.table("pages").columns_dict
+    state = outbox.page_health(db, 1)
+    assert state is not None and state.problem_alerted_at == "2024-06-25T06:00:00+00:00"
+    assert state.failures == 4

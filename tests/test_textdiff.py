@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snapshots.textdiff import DELETE, EQUAL, INSERT, condense, new_text, old_text, share_changed, word_diff
+from snapshots.core.textdiff import DELETE, EQUAL, INSERT, condense, new_text, old_text, share_changed, word_diff
 
 WORDS = st.sampled_from(["the", "government", "did", "not", "increase", "12", "31", "victims.", "\n\n", "efforts,"])
 PROSE = st.lists(WORDS, max_size=40).map(" ".join)

@@ -16,7 +16,7 @@ from tests.test_web_routes import shared_web_db
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
-# From stack.md §7: what Debian's chromium needs to run headless in a container, and nothing that phones home.
+# What Debian's chromium needs to run headless in a container, and nothing that phones home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,8 +42,8 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db_path = shared_web_db(tmp_path_factory)
+def server(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> Iterator[str]:
+    db_path = shared_web_db(tmp_path_factory, sample_db_master)
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "--db", str(db_path), "serve", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE,

@@ -15,8 +15,8 @@ from tests.test_web_routes import shared_web_db
 
 
 @pytest.fixture(scope="module")
-def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_web_db(tmp_path_factory)
+def web_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
+    return shared_web_db(tmp_path_factory, sample_db)
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.demo import build_sample_db
 from monitor.web.app import create_app
-from snapshots import changelog, store
-from snapshots.db import open_db
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, Narrative
+from snapshots.store import changelog, writes
+from snapshots.store.db import open_db
+from tests.conftest import copy_db
 
 HOSTILE = (
     '<script>window.__pwned = 1; alert("x")</script> The government <img src=x onerror="window.__pwned=2"> '
@@ -93,10 +93,10 @@ def _narrative(key: str, name: str, edition: int, tier: str, *, revised: bool = 
     )
 
 
-def build_web_db(path: Path) -> Path:
-    """The bundled sample editions as the job stores them (monitor.demo.build_sample_db), plus the stories
-    above written through snapshots.store and snapshots.changelog, the writers the job uses."""
-    build_sample_db(path)
+def build_web_db(path: Path, sample_db: Path) -> Path:
+    """A copy of the sample database (the bundled editions as the job stores them), plus the stories above
+    written through snapshots.store, the writers the job uses."""
+    copy_db(sample_db, path)
     db = open_db(path)
     with db.conn:
         for key, name, tiers in STORIES:
@@ -104,13 +104,13 @@ def build_web_db(path: Path) -> Path:
                 versions = [False, True] if (key, edition) == ("sylvania", 2024) else [False]
                 for revised in versions:
                     at = f"{edition}-06-{25 + int(revised):02d}T10:00:00+00:00"
-                    page = store.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
+                    page = writes.upsert_page(db, edition, key, f"https://www.state.gov/{edition}/{key}/")
                     narrative = _narrative(key, name, edition, tier, revised=revised)
-                    snapshot_id = store.save_snapshot(
+                    snapshot_id = writes.save_snapshot(
                         db,
                         page_id=page["id"],
                         edition=edition,
-                        data=store.SnapshotData.build(narrative, f"<html>{edition} {key} {revised}</html>".encode()),
+                        data=writes.SnapshotData.build(narrative, f"<html>{edition} {key} {revised}</html>".encode()),
                         url=page["url"],
                         fetched_at=at,
                     )
@@ -122,18 +122,18 @@ def build_web_db(path: Path) -> Path:
     return path
 
 
-def shared_web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_web_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
     """One database per test session, shared by the route and browser tests (the pages never write)."""
     path = tmp_path_factory.getbasetemp() / "web-db" / "tipwatch.db"
     if not path.exists():
         path.parent.mkdir(exist_ok=True)
-        build_web_db(path)
+        build_web_db(path, sample_db)
     return path
 
 
 @pytest.fixture(scope="module")
-def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_web_db(tmp_path_factory)
+def web_db(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> Path:
+    return shared_web_db(tmp_path_factory, sample_db_master)
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +382,8 @@ def test_every_change_permalink_renders(client, web_db):
 
 def test_a_recorded_pair_renders_exactly_what_compare_says(web_db):
     """The diff page reads a compared pair from its stored changes; it must match a fresh comparison."""
-    from snapshots import browse, queries
+    from snapshots import read
+    from snapshots.core.compare import diff_narratives
 
     db = open_db(web_db, readonly=True)
     pairs = db.execute(
@@ -391,7 +392,12 @@ def test_a_recorded_pair_renders_exactly_what_compare_says(web_db):
     ).fetchall()
     assert len(pairs) > 10
     for old_id, new_id in pairs:
-        stored, live = browse.diff_view(db, old_id, new_id).diff, queries.diff_between(db, old_id, new_id)
+        pair = read.diff_pair(db, old_id, new_id)
+        assert pair is not None
+        old, new = read.narrative(db, old_id), read.narrative(db, new_id)
+        assert old is not None and new is not None
+        history = read.tier_history(db, new.country_key, before=pair.new.edition)
+        stored, live = pair.diff, diff_narratives(old, new, tier_history=history)
         assert [(s.name, s.status) for s in stored.sections] == [(s.name, s.status) for s in live.sections]
         assert [s.text.ops for s in stored.sections if s.status != "same"] == [
             s.text.ops for s in live.sections if s.status != "same"

@@ -12,18 +12,18 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar, get_args
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.settings import ChannelSettings
-from snapshots.models import ChangeKind
+from snapshots.core.models import KINDS
 
 if TYPE_CHECKING:
     from alerts.compose import Message
 
 IDEMPOTENCY_HEADER = "X-Tipwatch-Idempotency-Key"
 # What `kinds:` may name: every change kind, plus "health" for problem/resolved notices.
-ROUTABLE_KINDS: tuple[str, ...] = (*get_args(ChangeKind), "health")
+ROUTABLE_KINDS: tuple[str, ...] = (*KINDS, "health")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class Channel:
                 raise ChannelConfigError(
                     name, key, f"expected one of {', '.join(map(str, spec.choices))}, got {value!r}"
                 )
-            if spec.bounds and not (spec.bounds[0] <= value <= spec.bounds[1]):  # NaN fails both
+            # Bounds go with numeric types only; NaN fails both comparisons.
+            if spec.bounds and isinstance(value, int | float) and not (spec.bounds[0] <= value <= spec.bounds[1]):
                 low, high = spec.bounds
                 raise ChannelConfigError(name, key, f"expected {low:g} to {high:g}, got {value!r}")
             checked[key] = value

@@ -6,7 +6,7 @@ import sys
 
 from alerts.channels import Channel, register
 from alerts.compose import Message
-from snapshots.safe_text import clean_text
+from snapshots.core.safe_text import clean_text
 
 
 @register("stdout")

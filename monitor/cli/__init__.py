@@ -22,8 +22,8 @@ from sqlite_utils import Database
 from monitor import __version__
 from monitor.config import DB_ENV, Config, load_config, resolve_config_path
 from monitor.errors import TipwatchError
-from snapshots.db import open_db
 from snapshots.errors import StorageError
+from snapshots.store.db import open_db
 
 
 @dataclass
@@ -134,9 +134,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (TipwatchError, StorageError) as exc:
+    except TipwatchError as exc:
         click.echo(f"tipwatch: error: {exc}", err=True)
-        sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
         # Locked past the busy timeout, read-only, disk full, corrupted: the transaction in progress was
         # rolled back, so nothing half-written remains; say what SQLite said, in one line.

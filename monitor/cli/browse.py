@@ -1,7 +1,7 @@
 """tipwatch commands for browsing in the terminal: history, diff, tiers, changes, recommendations, compare.
 
-Each command reads through snapshots.queries (the database opened read-only) or compares two pages
-directly, and renders the structures of snapshots.compare: nothing is diffed here.
+Each command reads through snapshots.read (the database opened read-only) or compares two pages
+directly, and renders the structures of snapshots.core.compare, worded by snapshots.core.describe.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from monitor.cli import AppContext, pass_app
 from monitor.cli.console import SafeConsole
 from monitor.cli.parse import read_source
 from monitor.parse import parse_narrative
-from snapshots import queries
-from snapshots.browse import recommendation_tracker
-from snapshots.compare import NarrativeDiff, TextDiff, compare, diff_narratives
-from snapshots.countries import UnknownCountry, display_name
-from snapshots.models import Narrative
-from snapshots.textdiff import condense
+from snapshots import read
+from snapshots.core import describe
+from snapshots.core.compare import NarrativeDiff, compare, diff_narratives
+from snapshots.core.models import KINDS, Narrative
+from snapshots.core.recommendations import recommendation_tracker
+from snapshots.core.text import TextDiff
+from snapshots.core.textdiff import condense
 
-CHANGE_KINDS = ("tier", "recommendation", "findings", "section", "coverage", "edition", "doubtful")
 _SIGNIFICANCE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _OP_STYLE = {-1: "red strike", 1: "bold green"}
 _OP_MARKS = {-1: ("[-", "-]"), 1: ("{+", "+}")}
@@ -45,10 +45,7 @@ def _console(color: bool | None) -> Console:
 
 
 def _country(db: Database, query: str) -> str:
-    try:
-        return queries.resolve_country(db, query)
-    except UnknownCountry as exc:
-        raise click.ClickException(str(exc)) from None
+    return read.resolve_country(db, query)
 
 
 def _echo_json(data: Any) -> None:
@@ -113,7 +110,7 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
         console.print(Text(f"Extraction doubtful: {tier.doubtful}", style="bold yellow"))
     labels = diff.recommendations_by_label()
     console.print(
-        "Recommendations: " + (", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.items()) or "none")
+        "Recommendations: " + (", ".join(f"{n} {describe.label_words(label)}" for label, n in labels.items()) or "none")
     )
     changed = [("findings", diff.findings.share_changed)] if diff.findings.changed else []
     changed += [(s.name, s.text.share_changed) for s in diff.sections if s.status == "changed"]
@@ -133,7 +130,7 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
         carried = (
             f" (carried {rec.editions_carried} editions)" if rec.editions_carried and rec.editions_carried > 1 else ""
         )
-        label = Text(f"  {rec.label.replace('_', ' ')}{carried}: ", style="bold")
+        label = Text(f"  {describe.label_words(rec.label)}{carried}: ", style="bold")
         if rec.label in ("reworded", "possibly_reworded"):
             body = _ops_text(rec.ops, console)
         elif rec.label == "new":
@@ -144,7 +141,7 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
             body = Text(rec.new or "")
         console.print(label + body)
     for section in diff.sections:
-        title = section.name.replace("_", " ").upper()
+        title = describe.section_title(section.name)
         if section.status in ("added", "removed"):
             console.print(Text(f"\n== {title} ({section.status})", style="bold"))
             if not changes_only:
@@ -156,31 +153,6 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
 # --- commands ---
 
 
-def _what_changed(recorded: Sequence[queries.ChangeRecord]) -> str:
-    """One short line for a snapshot's changes: "Tier 1 -> Tier 2; findings 62%; 1 new, 1 reworded rec.; ..."."""
-    parts: list[str] = []
-    labels: dict[str, int] = {}
-    sections: list[str] = []
-    for c in recorded:
-        if c.kind == "tier":
-            parts.append(f"{c.detail['from']} -> {c.detail['to']}")
-        elif c.kind == "doubtful":
-            parts.append("extraction doubtful")
-        elif c.kind == "coverage":
-            parts.append("first covered" if c.detail.get("status") == "added" else "no longer covered")
-        elif c.kind == "findings":
-            parts.append(f"findings {round(c.detail['share_changed'] * 100)}%")
-        elif c.kind == "recommendation":
-            labels[c.detail["label"]] = labels.get(c.detail["label"], 0) + 1
-        elif c.kind == "section":
-            sections.append(c.detail["section"] + ("" if c.detail["status"] == "changed" else f" {c.detail['status']}"))
-    if labels:
-        parts.append("recommendations: " + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.items()))
-    if sections:
-        parts.append("sections: " + ", ".join(sections))
-    return "; ".join(parts) or "-"
-
-
 @click.command("history")
 @click.argument("country")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -190,9 +162,8 @@ def history(app: AppContext, country: str, as_json: bool) -> None:
     db = app.open_db(readonly=True)
     key = _country(db, country)
     rows = []
-    for snap in queries.snapshots_of(db, key):
-        recorded = queries.changes(db, snapshot_id=snap.id)
-        rows.append((snap, recorded))
+    for snap in read.snapshots_of(db, key):
+        rows.append((snap, read.changes(db, read.ChangeFilter(snapshot_id=snap.id, limit=None))))
     if as_json:
         _echo_json(
             [
@@ -208,11 +179,17 @@ def history(app: AppContext, country: str, as_json: bool) -> None:
             ]
         )
         return
-    table = Table(title=f"{display_name(rows[-1][0].country) if rows else key}: snapshots")
+    table = Table(title=f"{rows[-1][0].country if rows else key}: snapshots")
     for column in ("id", "edition", "fetched", "tier", "what changed"):
         table.add_column(column)
     for snap, recorded in rows:
-        table.add_row(str(snap.id), str(snap.edition), snap.fetched_at, snap.tier, _what_changed(recorded))
+        table.add_row(
+            str(snap.id),
+            str(snap.edition),
+            snap.fetched_at,
+            snap.tier,
+            describe.what_changed([c.detail for c in recorded]),
+        )
     SafeConsole(highlight=False).print(table)
 
 
@@ -240,17 +217,18 @@ def diff(
     """
     db = app.open_db(readonly=True)
     key = _country(db, country)
-    try:
-        if from_ref is None and to_ref is None:
-            old_id, new_id = queries.default_pair(db, key)
-        else:
-            new_id = queries.resolve_ref(db, key, to_ref) if to_ref else queries.snapshots_of(db, key)[-1].id
-            old_id = queries.resolve_ref(db, key, from_ref) if from_ref else queries.previous_of(db, new_id)
-            if old_id is None:
-                raise queries.RefError(f"snapshot #{new_id} has nothing before it to compare with")
-    except queries.RefError as exc:
-        raise click.ClickException(str(exc)) from None
-    result = queries.diff_between(db, old_id, new_id)
+    if from_ref is None and to_ref is None:
+        old_id, new_id = read.default_pair(db, key)
+    else:
+        new_id = read.resolve_ref(db, key, to_ref) if to_ref else read.snapshots_of(db, key)[-1].id
+        previous = read.resolve_ref(db, key, from_ref) if from_ref else read.previous_of(db, new_id)
+        if previous is None:
+            raise read.RefError(f"snapshot #{new_id} has nothing before it to compare with")
+        old_id = previous
+    pair = read.diff_pair(db, old_id, new_id)
+    if pair is None:
+        raise click.ClickException(f"snapshot #{old_id} or #{new_id} has no readable narrative")
+    result = pair.diff
     if as_json:
         _echo_json({"old_snapshot_id": old_id, "new_snapshot_id": new_id, **result.to_json()})
         return
@@ -270,7 +248,7 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
     db = app.open_db(readonly=True)
     if country:
         key = _country(db, country)
-        points = queries.tier_timeline(db, key)
+        points = read.tier_timeline(db, key)
         if edition is not None:
             points = [p for p in points if p.edition == edition]
         header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
@@ -288,13 +266,13 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
         ]
         title = f"{key}: tier timeline"
     else:
-        stored = queries.editions(db)
+        stored = read.editions(db)
         if not stored:
             raise click.ClickException("no snapshots stored yet")
-        year = edition if edition is not None else stored[-1]
-        previous, moves = queries.edition_moves(db, year)
+        year = edition if edition is not None else stored[0].edition
+        previous, moves = read.edition_moves(db, year)
         header = ["country", "from", "to", "direction"]
-        rows = [[display_name(m.country), m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
+        rows = [[m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
                 for m in moves]  # fmt: skip
         title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
     if as_csv:
@@ -312,7 +290,7 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
 
 @click.command("changes")
 @click.option("--since", metavar="DATE", help="Only changes recorded on or after this date (YYYY-MM-DD).")
-@click.option("--kind", type=click.Choice(CHANGE_KINDS), help="Only changes of this kind.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only changes of this kind.")
 @click.option("--country", metavar="C", help="Only changes of this country (slug or name).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the latest N changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -325,7 +303,7 @@ def changes(
     key = _country(db, country) if country else None
     if since is not None:
         since = _check_date(since)
-    records = queries.changes(db, since=since, kind=kind, country_key=key, limit=limit)
+    records = read.changes(db, read.ChangeFilter(since=since, kind=kind, country_key=key, limit=limit))
     if as_json:
         _echo_json({"changes": [r.to_json() for r in records]})
         return
@@ -355,8 +333,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
     """COUNTRY's recommendations across editions: labels per edition and how long each has been carried."""
     db = app.open_db(readonly=True)
     key = _country(db, country)
-    narratives = [(edition, queries.narrative(db, sid)) for edition, sid in queries.latest_per_edition(db, key)]
-    tracker = recommendation_tracker(narratives)
+    tracker = recommendation_tracker(read.latest_narratives(db, key))
     if as_json:
         _echo_json(
             {
@@ -379,7 +356,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
         table.add_column(str(edition))
     table.add_column("carried")
     for thread in tracker.threads:
-        cells = [thread.cells[e].label.replace("_", " ") if e in thread.cells else "" for e in tracker.editions]
+        cells = [describe.label_words(thread.cells[e].label) if e in thread.cells else "" for e in tracker.editions]
         table.add_row(thread.text, *cells, f"{thread.years_carried}" + ("" if thread.active else " (dropped)"))
     SafeConsole(highlight=False).print(table)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.segment import Segment
 
-from snapshots.safe_text import clean_text
+from snapshots.core.safe_text import clean_text
 
 
 class SafeConsole(Console):

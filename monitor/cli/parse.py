@@ -15,8 +15,8 @@ from monitor.cli.console import SafeConsole
 from monitor.config import Config
 from monitor.errors import TipwatchError
 from monitor.parse import parse_narrative
-from snapshots.countries import display_name
-from snapshots.models import Narrative
+from snapshots.core.countries import display_name
+from snapshots.core.models import Narrative
 
 if TYPE_CHECKING:
     from monitor.fetch import FetchResult

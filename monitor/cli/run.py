@@ -14,7 +14,7 @@ import click
 from monitor.cli import AppContext, pass_app
 from monitor.config import check_country
 from monitor.pipeline import PageOutcome, SweepResult, sweep
-from snapshots.safe_text import clean_text
+from snapshots.core.safe_text import clean_text
 
 
 @click.command()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from monitor.cli import AppContext, pass_app
+from monitor.jobs import ACTIONS
 from monitor.schedule import load_jobs, run_job, run_scheduler
 from monitor.status import collect_status, render_status
 
@@ -31,8 +32,6 @@ def schedule(app: AppContext, once: str | None) -> None:
         raise click.BadParameter(
             f"no job {once!r} in {app.config.path} (jobs: {', '.join(jobs) or 'none'})", param_hint="--once"
         )
-    from monitor.jobs import ACTIONS
-
     job = jobs[once].config
     outcome = run_job(job, ACTIONS[job.action], app.config, app.db_path, reraise=True)
     click.echo(f"{job.id}: {outcome.status} in {outcome.seconds:.1f}s{': ' + outcome.detail if outcome.detail else ''}")

@@ -17,8 +17,8 @@ from monitor.parse.blocks import without_furniture
 from monitor.parse.edition import edition_from_titles, edition_from_url, eyebrows, page_urls, slug_of
 from monitor.parse.narrative import assemble
 from monitor.parse.page import Page
-from snapshots.countries import country_key
-from snapshots.models import Narrative
+from snapshots.core.countries import country_key
+from snapshots.core.models import Narrative
 
 # Bump whenever the same bytes would parse differently; stored snapshots are re-parsed when it changes.
 PARSER_VERSION = "2"

@@ -12,8 +12,8 @@ from typing import Literal
 
 from monitor.parse.blocks import Block, clean
 from monitor.parse.edition import BANNER_EDITION as _BANNER_EDITION
-from snapshots.countries import country_key
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
+from snapshots.core.countries import country_key
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
 
 _TIER = r"tier\s*[123](?:\s*[-–]?\s*watch\s*-?\s*list)?|special\s+case"
 # "JAPAN: Tier 1", "COLOMBIA: TIER 1", "HAITI (Tier 2 Watch List)", "CHINA (PRC) (Tier 3)", "Libya (Special Case)"
@@ -73,7 +73,7 @@ class Heading:
     index: int  # position in the block list
     text: str  # as found, without a mirror banner: "KOREA, REPUBLIC OF: Tier 1"
     name: str  # "KOREA, REPUBLIC OF"
-    tier: str  # one of snapshots.models.TIERS
+    tier: str  # one of snapshots.core.models.TIERS
     form: Literal["colon", "paren"]
     tier_in_capitals: bool  # "TIER 1" (2017) rather than "Tier 1"
     banner_edition: int | None  # the year a mirror banner names

@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from snapshots.models import SECTION_NAMES, TIERS
+from snapshots.core.models import SECTION_NAMES, TIERS
 
 REPORTS_DIR = Path(__file__).parent / "reports"
 
-# Release dates of the editions (domain.md §1.1); pages are served with these as Last-Modified.
+# Release dates of the editions; pages are served with these as Last-Modified.
 RELEASE_DATES: dict[int, dt.date] = {
     2021: dt.date(2021, 7, 1),
     2022: dt.date(2022, 7, 19),

@@ -2,8 +2,8 @@
 
 Used by `tipwatch demo`, the tests and the benchmarks. State that tests flip while it runs:
 `published` (which editions exist: an unpublished edition's pages are 404, which is how an edition
-is "released"), `revised` (serve post-release edits), `reports` (swap in other data, e.g. a mutated
-benchmark mirror), and per-path overrides for fault injection.
+is "released"), `revised` (serve post-release edits) and `reports` (swap in other data, e.g. a mutated
+benchmark mirror). `respond` answers one request; a subclass can answer some paths its own way.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import hashlib
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from requests.structures import CaseInsensitiveDict
@@ -30,14 +31,11 @@ Response = tuple[int, Mapping[str, str], bytes]
 
 @dataclass(frozen=True)
 class Request:
-    """What an override callable is told about the request it answers."""
+    """What `SampleSite.respond` is told about the request it answers."""
 
     method: str
     path: str
     headers: Mapping[str, str]
-
-
-Override = Response | Callable[[Request], Response]
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,6 @@ class SampleSite:
         self.published: set[int] = set(self._reports.editions() if published is None else published)
         self.revised = revised
         self.hits: Counter[str] = Counter()
-        self._overrides: dict[str, Override] = {}
         self._cache: dict[tuple[str, bool], tuple[int, _Page] | None] = {}
         self._lock = threading.Lock()
         self._server = _QuietServer((host, port), _handler_for(self))
@@ -80,7 +77,7 @@ class SampleSite:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SampleSite:
         if self._thread is None:
@@ -118,13 +115,6 @@ class SampleSite:
         """Absolute URL of an edition's landing page, or of one of its sub-pages."""
         return self.base_url + (page_path(year, slug) if slug else edition_path(year))
 
-    def override(self, path: str, response: Override) -> None:
-        """Answer `path` with a fixed (status, headers, body), or with whatever `response(request)` returns."""
-        self._overrides[path] = response
-
-    def clear_overrides(self) -> None:
-        self._overrides.clear()
-
     # -- serving -----------------------------------------------------------------------------
     def page(self, path: str) -> tuple[int, _Page] | None:
         """The rendered page at `path` (rendered once, then cached) and its edition, or None."""
@@ -147,9 +137,6 @@ class SampleSite:
     def respond(self, request: Request) -> Response:
         with self._lock:
             self.hits[request.path] += 1
-        override = self._overrides.get(request.path)
-        if override is not None:
-            return override(request) if callable(override) else override
         if not request.path.endswith("/") and self.page(request.path + "/") is not None:
             # state.gov's canonical URLs end with a slash; the bare form redirects.
             return 301, {"Location": self.base_url + request.path + "/"}, b""
@@ -187,7 +174,7 @@ def _not_modified(headers: Mapping[str, str], page: _Page) -> bool:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that went away (a test killed it, or it timed out) is not the server's problem.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)

@@ -1,6 +1,6 @@
 """Render the sample report site: SampleReports -> state.gov-shaped HTML bytes. Pure functions.
 
-Layouts follow briefs/pages.md: 2021 and earlier print the heading as a bold paragraph
+Layouts follow the real pages: 2021 and earlier print the heading as a bold paragraph
 `NAME: Tier N` and one <p> per recommendation; 2022 on print `<h2>NAME (Tier N)</h2>` and a <ul>.
 Every render takes `base_url` so that navigation links point at whichever server serves the page.
 """
@@ -12,7 +12,7 @@ from html import escape
 
 from monitor.samples import chrome
 from monitor.samples.data import SUBPAGES, Country, Edition, SampleReports, editions, load_reports
-from snapshots.models import TIERS
+from snapshots.core.models import TIERS
 
 __all__ = [
     "edition_path",

@@ -8,7 +8,6 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -33,25 +32,27 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
-from monitor.web import diffview
+from monitor.web import args, diffview
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
 from monitor.web.hosts import host_guard
-from snapshots import browse
-from snapshots.db import open_db
-from snapshots.models import SIGNIFICANCE_RANK, TIERS
-from snapshots.safe_text import clean_text
+from snapshots import read
+from snapshots.core import describe
+from snapshots.core.models import SIGNIFICANCE_RANK, TIERS
+from snapshots.core.recommendations import recommendation_tracker
+from snapshots.core.safe_text import clean_text
+from snapshots.core.searchwords import searchable_parts
+from snapshots.store.db import open_db
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 MAX_QUERY_CHARS = 500
 FEED_SIZE = 50
 
 DIFF_CACHE_SIZE = 32
-_DIFF_CACHE: OrderedDict[tuple[Any, ...], browse.DiffView | None] = OrderedDict()
+_DIFF_CACHE: OrderedDict[tuple[Any, ...], read.PairDiff | None] = OrderedDict()
 _DIFF_CACHE_LOCK = threading.Lock()
 
 pages = Blueprint("pages", __name__)
@@ -127,6 +128,8 @@ def _server_error(exc: Exception) -> tuple[Any, int]:
 
 
 def jsonable(value: Any) -> Any:
+    if hasattr(value, "to_json"):  # the types that define their JSON shape (changes, details, diffs)
+        return value.to_json()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -141,35 +144,6 @@ def render(template: str, json_model: dict[str, Any], **extra: Any) -> Any:
     if _wants_json():
         return jsonify(jsonable(json_model))
     return render_template(template, **json_model, **extra)
-
-
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        abort(400, description=f"{name} must be a whole number")
-    return int(raw)
-
-
-def _slug_arg(name: str) -> str | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not _SLUG.match(raw):
-        abort(400, description=f"{name} is not a valid key")
-    return raw
-
-
-def _choice_arg(name: str, choices: tuple[str, ...], default: str) -> str:
-    raw = request.args.get(name, "").strip() or default
-    if raw not in choices:
-        abort(400, description=f"{name} must be one of: {', '.join(choices)}")
-    return raw
-
-
-def _flag_arg(name: str) -> bool:
-    return _choice_arg(name, ("0", "1"), "0") == "1"
 
 
 def atom_date(value: str | None) -> str:
@@ -187,16 +161,16 @@ def _tier_css(tier: str) -> str:
     return TIER_CSS.get(tier, "sc")
 
 
-def _change_filter() -> browse.ChangeFilter:
+def _change_filter() -> read.ChangeFilter:
     significance = request.args.get("significance", "").strip() or None
     if significance is not None and significance not in SIGNIFICANCE_RANK:
         abort(400, description=f"significance must be one of: {', '.join(SIGNIFICANCE_RANK)}")
-    return browse.ChangeFilter(
-        kind=_slug_arg("kind"),
-        country_key=_slug_arg("country"),
+    return read.ChangeFilter(
+        kind=args.slug_arg("kind"),
+        country_key=args.slug_arg("country"),
         significance=significance,
-        edition=_int_arg("edition"),
-        before_id=_int_arg("before"),
+        edition=args.int_arg("edition"),
+        before_id=args.int_arg("before"),
     )
 
 
@@ -206,15 +180,15 @@ def _change_filter() -> browse.ChangeFilter:
 @pages.route("/")
 def home() -> Any:
     flt = _change_filter()
-    changes = browse.latest_changes(db(), flt)
+    changes = read.changes(db(), flt, newest_first=True)
     more = changes[-1].id if len(changes) == flt.limit else None
-    model = {"filter": flt, "changes": changes, "editions": browse.editions(db()), "older_than": more}
-    return render("home.html", model, options=browse.filter_options(db()))
+    model = {"filter": flt, "changes": changes, "editions": read.editions(db()), "older_than": more}
+    return render("home.html", model, options=read.filter_options(db()))
 
 
 @pages.route("/editions/<int:edition>")
 def edition(edition: int) -> Any:
-    overview = browse.edition_overview(db(), edition)
+    overview = read.edition_overview(db(), edition)
     if overview is None:
         abort(404, description=f"No snapshots of the {edition} edition.")
     return render("edition.html", {"edition": overview})
@@ -222,21 +196,21 @@ def edition(edition: int) -> Any:
 
 @pages.route("/countries/<country_key>")
 def country(country_key: str) -> Any:
-    overview = browse.country_overview(db(), country_key)
+    overview = read.country_overview(db(), country_key)
     if overview is None:
         abort(404, description=f"No country {country_key!r} in the database.")
-    tracker = browse.recommendation_tracker(browse.latest_narratives(db(), country_key))
+    tracker = recommendation_tracker(read.latest_narratives(db(), country_key))
     model = {"country": overview, "recommendations": tracker}
     return render("country.html", model, chart=tier_chart(overview.timeline))
 
 
 def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int | None:
-    snapshot_id = _int_arg(snapshot_arg)
-    edition_value = _int_arg(edition_arg)
+    snapshot_id = args.int_arg(snapshot_arg)
+    edition_value = args.int_arg(edition_arg)
     if snapshot_id is not None:
         return snapshot_id
     if edition_value is not None:
-        found = browse.edition_snapshot_id(db(), country_key, edition_value)
+        found = read.edition_snapshot_id(db(), country_key, edition_value)
         if found is None:
             abort(404, description=f"No snapshot of {country_key} in the {edition_value} edition.")
         return found
@@ -245,11 +219,11 @@ def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int 
 
 @pages.route("/countries/<country_key>/diff")
 def diff(country_key: str) -> Any:
-    sequence = browse.country_snapshot_ids(db(), country_key)
+    sequence = [s.id for s in read.snapshots_of(db(), country_key)]
     if not sequence:
         abort(404, description=f"No country {country_key!r} in the database.")
-    mode = _choice_arg("mode", ("inline", "side"), "inline")
-    changes_only = _flag_arg("changes_only")
+    mode = args.choice_arg("mode", ("inline", "side"), "inline")
+    changes_only = args.flag_arg("changes_only")
     old_id = _resolve_side(country_key, "old", "old_edition")
     new_id = _resolve_side(country_key, "new", "new_edition")
     if new_id is None:
@@ -285,10 +259,10 @@ def diff(country_key: str) -> Any:
     return render("diff.html", model, nd=view.diff, sections=sections, country_key=country_key)
 
 
-def _cached_diff(old_id: int, new_id: int) -> browse.DiffView | None:
+def _cached_diff(old_id: int, new_id: int) -> read.PairDiff | None:
     """Diffs are immutable for a pair of snapshot contents, so toggling the view or stepping back to a pair
     that had to be diffed live costs nothing the second time. Keyed by content hash (a reparse changes it)."""
-    refs = browse.snapshot_ref(db(), old_id), browse.snapshot_ref(db(), new_id)
+    refs = read.snapshot(db(), old_id), read.snapshot(db(), new_id)
     if None in refs:
         return None
     key = (current_app.config["DB_PATH"], old_id, new_id, *(ref.content_hash for ref in refs if ref))
@@ -296,7 +270,7 @@ def _cached_diff(old_id: int, new_id: int) -> browse.DiffView | None:
         if key in _DIFF_CACHE:
             _DIFF_CACHE.move_to_end(key)
             return _DIFF_CACHE[key]
-    view = browse.diff_view(db(), old_id, new_id)
+    view = read.diff_pair(db(), old_id, new_id)
     with _DIFF_CACHE_LOCK:
         _DIFF_CACHE[key] = view
         while len(_DIFF_CACHE) > DIFF_CACHE_SIZE:
@@ -306,32 +280,36 @@ def _cached_diff(old_id: int, new_id: int) -> browse.DiffView | None:
 
 @pages.route("/diff/<int:old_id>/<int:new_id>")
 def diff_by_ids(old_id: int, new_id: int) -> Any:
-    ref = browse.snapshot_ref(db(), new_id)
+    ref = read.snapshot(db(), new_id)
     if ref is None:
         abort(404, description=f"No snapshot {new_id}.")
     endpoint = f"{request.blueprint}.diff"
-    args = {**request.args.to_dict(), "old": old_id, "new": new_id}
-    return redirect(url_for(endpoint, country_key=ref.country_key, **args))
+    query: dict[str, Any] = {**request.args.to_dict(), "old": old_id, "new": new_id}
+    return redirect(url_for(endpoint, country_key=ref.country_key, **query))
 
 
 @pages.route("/changes/<int:change_id>")
 def change(change_id: int) -> Any:
-    found = browse.change(db(), change_id)
+    found = read.change(db(), change_id)
     if found is None:
         abort(404, description=f"No change {change_id}.")
     refs = {
-        side: browse.snapshot_ref(db(), snapshot_id) if snapshot_id else None
+        side: read.snapshot(db(), snapshot_id) if snapshot_id else None
         for side, snapshot_id in (("old", found.old_snapshot_id), ("new", found.new_snapshot_id))
     }
-    ops = found.detail.get("diff")
-    rows = diffview.layout(ops, changes_only=False) if isinstance(ops, list) else []
-    return render("change.html", {"change": found, "old": refs["old"], "new": refs["new"]}, rows=rows)
+    ops = getattr(found.detail, "diff", ())
+    rows = diffview.layout(list(ops), changes_only=False) if ops else []
+    lines = describe.lines(found.detail)
+    if rows:  # the inline diff below replaces the excerpt that closes the lines
+        lines = lines[:-1]
+    model = {"change": found, "old": refs["old"], "new": refs["new"]}
+    return render("change.html", model, rows=rows, lines=lines)
 
 
 @pages.route("/snapshots/<int:snapshot_id>")
 def snapshot(snapshot_id: int) -> Any:
     ref, narrative = _snapshot_or_404(snapshot_id)
-    parts = browse.narrative_parts(narrative)
+    parts = searchable_parts(narrative)
     return render("snapshot.html", {"snapshot": ref, "parts": parts})
 
 
@@ -343,23 +321,23 @@ def snapshot_section(snapshot_id: int, section: str) -> Any:
 
 @pages.route("/countries/<country_key>/<int:edition>/sections/<section>")
 def edition_section(country_key: str, edition: int, section: str) -> Any:
-    snapshot_id = browse.edition_snapshot_id(db(), country_key, edition)
+    snapshot_id = read.edition_snapshot_id(db(), country_key, edition)
     if snapshot_id is None:
         abort(404, description=f"No snapshot of {country_key} in the {edition} edition.")
     ref, narrative = _snapshot_or_404(snapshot_id)
     return _section_page(ref, narrative, section)
 
 
-def _snapshot_or_404(snapshot_id: int) -> tuple[browse.SnapshotRef, Any]:
-    ref = browse.snapshot_ref(db(), snapshot_id)
-    narrative = browse.snapshot_narrative(db(), snapshot_id) if ref else None
+def _snapshot_or_404(snapshot_id: int) -> tuple[read.SnapshotRow, Any]:
+    ref = read.snapshot(db(), snapshot_id)
+    narrative = read.narrative(db(), snapshot_id) if ref else None
     if ref is None or narrative is None:
         abort(404, description=f"No snapshot {snapshot_id}.")
     return ref, narrative
 
 
-def _section_page(ref: browse.SnapshotRef, narrative: Any, section: str) -> Any:
-    parts = dict(browse.narrative_parts(narrative))
+def _section_page(ref: read.SnapshotRow, narrative: Any, section: str) -> Any:
+    parts = dict(searchable_parts(narrative))
     if section not in parts:
         abort(404, description=f"The {ref.edition} narrative of {ref.country} has no section {section!r}.")
     return render("section.html", {"snapshot": ref, "section": section, "text": parts[section]})
@@ -370,23 +348,23 @@ def search() -> Any:
     text = request.args.get("q", "").strip()
     if len(text) > MAX_QUERY_CHARS:
         abort(400, description=f"the query is longer than {MAX_QUERY_CHARS} characters")
-    edition_value = _int_arg("edition")
-    section = _slug_arg("section")
-    hits = browse.search(db(), text, edition=edition_value, section=section) if text else []
+    edition_value = args.int_arg("edition")
+    section = args.slug_arg("section")
+    hits = read.search(db(), text, edition=edition_value, section=section) if text else []
     model = {"q": text, "edition": edition_value, "section": section, "hits": hits}
     return render(
         "search.html",
         model,
-        editions=[e.edition for e in browse.editions(db())],
-        section_names=browse.section_names(db()),
+        editions=[e.edition for e in read.editions(db())],
+        section_names=read.section_names(db()),
     )
 
 
 # --- Atom feeds ---
 
 
-def _feed(flt: browse.ChangeFilter, title: str) -> Response:
-    changes = browse.latest_changes(db(), dataclasses.replace(flt, limit=FEED_SIZE))
+def _feed(flt: read.ChangeFilter, title: str) -> Response:
+    changes = read.changes(db(), dataclasses.replace(flt, limit=FEED_SIZE), newest_first=True)
     body = clean_text(render_template("feed.xml", changes=changes, title=title, feed_url=request.url))
     return Response(body, mimetype="application/atom+xml")
 
@@ -400,9 +378,9 @@ def feed() -> Response:
 
 @pages.route("/countries/<country_key>/feed.atom")
 def country_feed(country_key: str) -> Response:
-    return _feed(browse.ChangeFilter(country_key=country_key), f"tipwatch changes: {country_key}")
+    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {country_key}")
 
 
 @pages.route("/kinds/<kind>/feed.atom")
 def kind_feed(kind: str) -> Response:
-    return _feed(browse.ChangeFilter(kind=kind), f"tipwatch changes: {kind}")
+    return _feed(read.ChangeFilter(kind=kind), f"tipwatch changes: {kind}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from snapshots.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
-from snapshots.queries import TierPoint
+from snapshots.core.models import SPECIAL_CASE, TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3
+from snapshots.read import TierPoint
 
 LEFT, TOP, COLUMN, ROW, BOTTOM = 132, 16, 52, 34, 30
 ROWS: tuple[tuple[str, float], ...] = (
@@ -86,7 +86,8 @@ def tier_chart(timeline: list[TierPoint]) -> TierChart | None:
         )
         for p in timeline
     ]
-    lines, run = [], []
+    lines: list[str] = []
+    run: list[str] = []
     for prev, point in zip([None, *points], points, strict=False):
         joins = prev is not None and prev.edition == point.edition - 1 and SPECIAL_CASE not in (prev.tier, point.tier)
         if not joins:

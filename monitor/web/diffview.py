@@ -1,4 +1,4 @@
-"""Lay out word-diff ops (from snapshots.compare) for reading: paragraph rows, inline or side by side.
+"""Lay out word-diff ops (from snapshots.core.compare) for reading: paragraph rows, inline or side by side.
 
 No diffing happens here: the ops are split at paragraph breaks so that the two sides of a side-by-side view
 stay aligned, and unchanged paragraphs can be folded away for the changes-only view.

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from snapshots.errors import TipwatchError
+
 # Display names as the report uses them in recent editions; their slugs are the canonical keys.
 COUNTRIES: tuple[str, ...] = (
     "Afghanistan", "Albania", "Algeria", "Angola", "Antigua and Barbuda", "Argentina", "Armenia", "Aruba",
@@ -96,8 +98,10 @@ _SMALL_WORDS = {"and", "of", "the", "de", "da", "du", "des", "la", "le"}
 _ST = re.compile(r"^st\b\.?\s*", re.IGNORECASE)
 
 
-class UnknownCountry(LookupError):
+class UnknownCountry(TipwatchError, LookupError):
     """What a person typed matches no known country. `suggestions` holds close keys (may be empty)."""
+
+    exit_code = 1
 
     def __init__(self, query: str, suggestions: list[str]) -> None:
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
@@ -150,10 +154,6 @@ def display_name(name: str) -> str:
         w if i and w in _SMALL_WORDS else "-".join(part.capitalize() for part in w.split("-"))
         for i, w in enumerate(words)
     )
-
-
-def known_country_keys() -> tuple[str, ...]:
-    return tuple(_DISPLAY)
 
 
 def suggest_countries(query: str, known_keys: Iterable[str] | None = None, *, limit: int = 3) -> list[str]:

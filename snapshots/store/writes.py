@@ -9,20 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.models import Narrative
-from snapshots.normalize import content_hash
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from snapshots.core.models import Narrative
+from snapshots.core.normalize import content_hash
+from snapshots.core.searchwords import index_parts
+from snapshots.store.db import inserted_id, now_iso
 
 
 def compress(raw: bytes) -> bytes:
@@ -45,7 +41,7 @@ def upsert_page(db: Database, edition: int, slug: str, url: str, *, at: str | No
             db.execute("update pages set url = ? where id = ?", [url, page["id"]])
             page["url"] = url
         return page
-    db["pages"].insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
+    db.table("pages").insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
     return next(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
 
 
@@ -98,6 +94,38 @@ def page_failed(db: Database, page_id: int, *, at: str, message: str) -> int:
     return db.execute("select consecutive_failures from pages where id = ?", [page_id]).fetchone()[0]
 
 
+def failing_pages(db: Database) -> list[tuple[int, str, int, str | None, str | None]]:
+    """(edition, slug, failures, failing since, last error) of every page whose latest check failed."""
+    if not db.table("pages").exists():
+        return []
+    return db.execute(
+        "select edition, slug, consecutive_failures, failing_since, last_error from pages"
+        " where consecutive_failures > 0 order by failing_since, edition desc, slug"
+    ).fetchall()
+
+
+def page_kind(db: Database, edition: int, slug: str) -> str | None:
+    row = db.execute("select kind from pages where edition = ? and slug = ?", [edition, slug]).fetchone()
+    return row[0] if row else None
+
+
+def newest_page_edition(db: Database) -> int | None:
+    return db.execute("select max(edition) from pages").fetchone()[0]
+
+
+def narrative_page_count(db: Database) -> int:
+    return db.execute("select count(*) from pages where kind = 'narrative'").fetchone()[0]
+
+
+def pages_without_snapshot(db: Database, edition: int) -> int:
+    """Pages of an edition that may hold a narrative and have no snapshot yet."""
+    return db.execute(
+        """select count(*) from pages p where p.edition = ? and p.kind != 'other'
+           and not exists (select 1 from snapshots s where s.page_id = p.id)""",
+        [edition],
+    ).fetchone()[0]
+
+
 # --- checks ---
 
 
@@ -135,7 +163,7 @@ def record_check(
             snapshot_id,
         ],
     )
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 # --- snapshots ---
@@ -157,7 +185,6 @@ class SnapshotData:
     blob: bytes  # the parse, compressed
     raw_compressed: bytes
     raw_sha256: str
-    raw_size: int
     index: tuple[tuple[str, str], ...]  # (part, text as the search index holds it)
 
     @classmethod
@@ -168,7 +195,6 @@ class SnapshotData:
             blob=narrative.to_blob(),
             raw_compressed=compress(raw),
             raw_sha256=hashlib.sha256(raw).hexdigest(),
-            raw_size=len(raw),
             index=index_parts(narrative),
         )
 
@@ -208,36 +234,11 @@ def save_snapshot(
             etag,
         ],
     )
-    snapshot_id = int(cursor.lastrowid)
+    snapshot_id = inserted_id(cursor)
     if latest is not None:
         _unindex(db, latest["id"])
     _index(db, snapshot_id, data.index)
     return snapshot_id
-
-
-def searchable_parts(narrative: Narrative) -> list[tuple[str, str]]:
-    """The parts of a narrative that search covers, in page order, named as the `sections` rows are."""
-    parts = [("summary", narrative.summary), ("recommendations", "\n\n".join(narrative.recommendations))]
-    return [(name, text) for name, text in [*parts, *narrative.sections.items()] if text]
-
-
-# Words too common to search for. Leaving them out of the index saves a fifth of its size; a phrase
-# query drops them too ("victims of trafficking" finds "victims trafficking"), so phrases still work.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with",
-})  # fmt: skip
-_WORD = re.compile(r"\w+")
-
-
-def index_words(text: str) -> list[str]:
-    """The words of `text` as the search index holds them (and as queries must name them)."""
-    return [word for word in _WORD.findall(text) if word.lower() not in STOPWORDS]
-
-
-def index_parts(narrative: Narrative) -> tuple[tuple[str, str], ...]:
-    """Each searchable part with the text the index holds for it (common words left out)."""
-    return tuple((name, " ".join(index_words(text))) for name, text in searchable_parts(narrative))
 
 
 def _index(db: Database, snapshot_id: int, parts: tuple[tuple[str, str], ...]) -> None:
@@ -264,7 +265,7 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
     """Keep the new parse in `parses` and make it the snapshot's current reading."""
     digest = content_hash(narrative)
     payload = narrative.to_blob()
-    db["parses"].insert(
+    db.table("parses").insert(
         {
             "snapshot_id": snapshot_id,
             "parser_version": narrative.parser_version,
@@ -302,8 +303,10 @@ def start_run(db: Database, job: str) -> int:
         "update runs set status = 'interrupted', finished_at = ? where status = 'running' and job = ?",
         [now_iso(), job],
     )
-    row = db["runs"].insert({"job": job, "started_at": now_iso(), "status": "running", "pid": os.getpid()})
-    return int(row.last_pk)
+    cursor = db.execute(
+        "insert into runs (job, started_at, status, pid) values (?, ?, 'running', ?)", [job, now_iso(), os.getpid()]
+    )
+    return inserted_id(cursor)
 
 
 def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], error: str | None = None) -> None:
@@ -313,7 +316,24 @@ def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], 
     )
 
 
+def newest_snapshot_edition(db: Database) -> int | None:
+    return db.execute("select max(edition) from snapshots").fetchone()[0]
+
+
 def has_snapshots(db: Database, edition: int | None = None) -> bool:
     if edition is None:
         return db.execute("select exists(select 1 from snapshots)").fetchone()[0] == 1
     return db.execute("select exists(select 1 from snapshots where edition = ?)", [edition]).fetchone()[0] == 1
+
+
+# --- job state (what the scheduler keeps across restarts) ---
+
+
+def job_states(db: Database) -> dict[str, dict[str, Any]]:
+    if not db.table("job_state").exists():
+        return {}
+    return {row["job"]: row for row in db.table("job_state").rows}
+
+
+def record_job_state(db: Database, job_id: str, values: dict[str, str | None]) -> None:
+    db.table("job_state").upsert({"job": job_id, **values}, pk="job")

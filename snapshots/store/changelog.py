@@ -10,18 +10,17 @@ Editions are expected to be stored oldest first: a snapshot is compared with wha
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.compare import carried_counts, compare, coverage_change, edition_change, tier_direction
-from snapshots.models import Change, Narrative
-from snapshots.queries import latest_per_edition
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from snapshots.core.compare import compare, coverage_change, edition_change
+from snapshots.core.models import Change, Narrative
+from snapshots.core.recommendations import carried_counts
+from snapshots.core.tiers import tier_moves
+from snapshots.read.editions import previous_edition, roster
+from snapshots.read.snapshots import latest_per_edition
+from snapshots.store.db import inserted_id, now_iso
 
 
 def _snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
@@ -70,11 +69,11 @@ def _insert(
             old_id,
             new_id,
             change.summary,
-            json.dumps(change.detail, ensure_ascii=False),
-            _now(),
+            json.dumps(change.detail.to_json(), ensure_ascii=False),
+            now_iso(),
         ],
     )
-    return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+    return inserted_id(cursor) if cursor.rowcount == 1 else None
 
 
 def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
@@ -123,17 +122,6 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     return [i for i in ids if i is not None]
 
 
-def _roster(db: Database, edition: int) -> dict[str, tuple[int, str]]:
-    """country_key -> (latest snapshot id, tier) for one edition."""
-    rows = db.execute(
-        """select s.country_key, s.id, s.tier from snapshots s
-           join (select max(id) as id from snapshots where edition = ? group by country_key) latest
-           on latest.id = s.id""",
-        [edition],
-    ).fetchall()
-    return {key: (snapshot_id, tier) for key, snapshot_id, tier in rows}
-
-
 def record_edition_summary(db: Database, edition: int) -> int | None:
     """After a sweep of an edition: store the `edition` change (countries covered, tier moves against the
     previous stored edition) and a `coverage` change for each country of the previous edition missing from
@@ -141,26 +129,12 @@ def record_edition_summary(db: Database, edition: int) -> int | None:
 
     A country whose page in this edition is failing to fetch is not "no longer covered": it is skipped.
     """
-    current = _roster(db, edition)
+    current = roster(db, edition)
     if not current:
         return None
-    previous_edition = db.execute("select max(edition) from snapshots where edition < ?", [edition]).fetchone()[0]
-    previous = _roster(db, previous_edition) if previous_edition is not None else {}
-    moves = []
-    for key, (snapshot_id, tier) in sorted(current.items()):
-        if key in previous and previous[key][1] != tier:
-            old_id, old_tier = previous[key]
-            moves.append(
-                {
-                    "country_key": key,
-                    "from": old_tier,
-                    "to": tier,
-                    "direction": tier_direction(old_tier, tier),
-                    "old_snapshot_id": old_id,
-                    "new_snapshot_id": snapshot_id,
-                }
-            )
-    change = edition_change(edition, len(current), moves, previous_edition)
+    previous_year = previous_edition(db, edition)
+    previous = roster(db, previous_year) if previous_year is not None else {}
+    change = edition_change(edition, len(current), tier_moves(previous, current), previous_year)
     change_id = _insert(db, change, comparison="edition", country=None, edition=edition, old_id=None, new_id=None)
     failing = {
         row[0]
@@ -170,7 +144,7 @@ def record_edition_summary(db: Database, edition: int) -> int | None:
         ).fetchall()
     }
     for key in sorted(set(previous) - set(current) - failing):
-        old_id = previous[key][0]
+        old_id = previous[key].snapshot_id
         last = _narrative(_snapshot(db, old_id))
         _insert(
             db,

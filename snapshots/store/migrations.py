@@ -12,7 +12,7 @@ migrations = Migrations("tipwatch")
 
 @migrations()
 def m001_core(db: Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "job": str,  # "run", "sweep", "discover", "deliver", ...
@@ -25,7 +25,7 @@ def m001_core(db: Database) -> None:
         },
         pk="id",
     )
-    db["pages"].create(
+    db.table("pages").create(
         {
             "id": int,
             "edition": int,
@@ -45,8 +45,8 @@ def m001_core(db: Database) -> None:
         pk="id",
         defaults={"kind": "unknown", "consecutive_failures": 0},
     )
-    db["pages"].create_index(["edition", "slug"], unique=True)
-    db["snapshots"].create(
+    db.table("pages").create_index(["edition", "slug"], unique=True)
+    db.table("snapshots").create(
         {
             "id": int,
             "page_id": int,
@@ -67,9 +67,9 @@ def m001_core(db: Database) -> None:
         pk="id",
         foreign_keys=[("page_id", "pages", "id")],
     )
-    db["snapshots"].create_index(["page_id", "id"])
-    db["snapshots"].create_index(["country_key", "edition"])
-    db["parses"].create(
+    db.table("snapshots").create_index(["page_id", "id"])
+    db.table("snapshots").create_index(["country_key", "edition"])
+    db.table("parses").create(
         {
             "id": int,
             "snapshot_id": int,
@@ -81,7 +81,7 @@ def m001_core(db: Database) -> None:
         pk="id",
         foreign_keys=[("snapshot_id", "snapshots", "id")],
     )
-    db["checks"].create(
+    db.table("checks").create(
         {
             "id": int,
             "run_id": int,
@@ -100,18 +100,18 @@ def m001_core(db: Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id"), ("page_id", "pages", "id"), ("snapshot_id", "snapshots", "id")],
     )
-    db["checks"].create_index(["page_id", "id"])
+    db.table("checks").create_index(["page_id", "id"])
     # The search index covers the current snapshot of each page. `sections` names each indexed part;
     # the FTS table is contentless (the text already lives, compressed, in snapshots.narrative), which
     # keeps a snapshot's footprint near its compressed page rather than three copies of its text.
-    db["sections"].create(
+    db.table("sections").create(
         {"id": int, "snapshot_id": int, "name": str, "position": int},
         pk="id",
         foreign_keys=[("snapshot_id", "snapshots", "id")],
     )
-    db["sections"].create_index(["snapshot_id"])
+    db.table("sections").create_index(["snapshot_id"])
     db.execute("CREATE VIRTUAL TABLE sections_fts USING fts5(text, content='', tokenize='porter')")
-    db["changes"].create(
+    db.table("changes").create(
         {
             "id": int,
             "key": str,  # unique: recording the same comparison twice is a no-op
@@ -130,9 +130,9 @@ def m001_core(db: Database) -> None:
         pk="id",
         foreign_keys=[("old_snapshot_id", "snapshots", "id"), ("new_snapshot_id", "snapshots", "id")],
     )
-    db["changes"].create_index(["key"], unique=True)
-    db["changes"].create_index(["country_key", "id"])
-    db["outbox"].create(
+    db.table("changes").create_index(["key"], unique=True)
+    db.table("changes").create_index(["country_key", "id"])
+    db.table("outbox").create(
         {
             "id": int,
             "change_id": int,  # null for notices (digests, health, baselines)
@@ -150,9 +150,9 @@ def m001_core(db: Database) -> None:
         defaults={"status": "pending", "attempts": 0},
         foreign_keys=[("change_id", "changes", "id")],
     )
-    db["outbox"].create_index(["dedupe_key"], unique=True)
-    db["outbox"].create_index(["status", "next_attempt_at"])
-    db["job_state"].create(
+    db.table("outbox").create_index(["dedupe_key"], unique=True)
+    db.table("outbox").create_index(["status", "next_attempt_at"])
+    db.table("job_state").create(
         {"job": str, "last_started_at": str, "last_success_at": str, "last_error": str, "last_error_at": str},
         pk="job",
     )
@@ -163,23 +163,37 @@ def m002_alerts(db: Database) -> None:
     # outbox.batch: the idempotency key of the message a row went out in, so an interrupted send is
     # repeated as the same message with the same key. pages.problem_alerted_at: set while a "problem"
     # alert for the page's current failure streak is out; cleared when "resolved" is sent.
-    db["outbox"].add_column("batch", str)
-    db["outbox"].create_index(["channel", "status"])
-    db["pages"].add_column("problem_alerted_at", str)
+    db.table("outbox").add_column("batch", str)
+    db.table("outbox").create_index(["channel", "status"])
+    db.table("pages").add_column("problem_alerted_at", str)
 
 
 @migrations()
 def m003_browse_indexes(db: Database) -> None:
     # The browse page reads an edition's roster and a snapshot pair's stored changes on every view.
-    db["snapshots"].create_index(["edition", "country_key", "id"], if_not_exists=True)
-    db["changes"].create_index(["new_snapshot_id", "old_snapshot_id"], if_not_exists=True)
-    db["changes"].create_index(["edition", "kind"], if_not_exists=True)
+    db.table("snapshots").create_index(["edition", "country_key", "id"], if_not_exists=True)
+    db.table("changes").create_index(["new_snapshot_id", "old_snapshot_id"], if_not_exists=True)
+    db.table("changes").create_index(["edition", "kind"], if_not_exists=True)
 
 
 @migrations()
 def m004_landings(db: Database) -> None:
     # Each edition's landing page and its validators: an unchanged landing page (304) means an unchanged
     # list of sub-pages, which is then read from `pages` instead of being parsed again.
-    db["landings"].create(
+    db.table("landings").create(
         {"edition": int, "url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="edition"
     )
+
+
+@migrations()
+def m005_page_health(db: Database) -> None:
+    # Whether a "problem" alert is out for a page is alert state, not page state: its own table, so the
+    # pages rows are written by the sweep alone. Carries over what pages.problem_alerted_at held.
+    db.table("page_health").create(
+        {"page_id": int, "problem_alerted_at": str}, pk="page_id", foreign_keys=[("page_id", "pages", "id")]
+    )
+    db.execute(
+        "insert into page_health (page_id, problem_alerted_at)"
+        " select id, problem_alerted_at from pages where problem_alerted_at is not null"
+    )
+    db.execute("alter table pages drop column problem_alerted_at")

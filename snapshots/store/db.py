@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from snapshots.errors import StorageError
-from snapshots.migrations import migrations
+from snapshots.store.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it as optional; after an insert it is set)."""
+    if cursor.lastrowid is None:
+        raise StorageError("the insert made no row")
+    return cursor.lastrowid
+
+
+def now_iso() -> str:
+    """Now as the database stores times: UTC ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -> Database:
@@ -58,3 +71,18 @@ def _read_only_mount(folder: Path) -> bool:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except OSError:
         return False
+
+
+def db_file(db: Database) -> str:
+    """The path of the file behind a connection's main database."""
+    return next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
+
+
+def file_identity(db: Database) -> tuple[int, int] | None:
+    """(device, inode) of the database file now: SQLite writes on happily into a file unlinked under it,
+    so a run compares this before and after to tell that its work went nowhere."""
+    try:
+        stat = os.stat(db_file(db))
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino

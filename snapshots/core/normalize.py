@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 
-from snapshots.models import Narrative
+from snapshots.core.models import Narrative
 
 _INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _PLAIN = {
@@ -99,6 +99,11 @@ def _is_heading(line: str) -> bool:
     if not words or len(words) > 6 or line[-1] in ".;!?\"')":
         return False
     return all(w[0].isupper() or not w[0].isalpha() or w in _MINOR_WORDS for w in words)
+
+
+def fold_whitespace(text: str) -> str:
+    """Every run of whitespace (newlines included) as one space, ends trimmed."""
+    return " ".join(text.split())
 
 
 def normalize_text(text: str) -> str:

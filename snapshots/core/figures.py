@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from snapshots.models import Narrative
+from snapshots.core.models import Narrative
 
 MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
 SCOPES: tuple[str, ...] = ("all", "sex", "labor")
@@ -424,7 +424,7 @@ def _previous(rest: str) -> tuple[int | None, str]:
                 return None, start
             return parse_number(previous["previous"]), rest[previous.end() :]
         skip = _ASIDE_OR_TIME.match(rest)
-        if not skip.group(0):
+        if skip is None or not skip.group(0):
             skip = _BRACKETED.match(rest)
         if not skip:
             return None, start
@@ -616,7 +616,7 @@ def _not_reported(sentence: str, section: str) -> Iterator[Figure]:
             measures: Sequence[str] = LAW_ENFORCEMENT
         elif match["verbs"]:
             verbs = re.findall(r"[a-z]+ed", match["verbs"], re.IGNORECASE)
-            measures = list(dict.fromkeys(_verb_measure(v) for v in verbs))
+            measures = list(dict.fromkeys(m for v in verbs if (m := _verb_measure(v)) is not None))
         elif match["gerunds"]:
             measures = _gerund_measures(match["gerunds"], match["noun"])
         elif match["nouns"]:
@@ -741,7 +741,7 @@ def figure_changes(
             changes.append(_change("move", "medium", after, after.value, before.value, old_edition, new_edition))
         # "more than 350" last year and "compared with 351" now is no revision: only exact figures are checked.
         revised = after.previous is not None and after.previous != before.value and before.qualifier is None
-        if revised and new_edition - old_edition == 1:
+        if revised and after.previous is not None and new_edition - old_edition == 1:
             changes.append(_change("revision", "low", after, after.previous, before.value, old_edition, new_edition))
     return tuple(changes)
 

@@ -14,8 +14,9 @@ from collections.abc import Collection, Iterable, Sequence
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz, process
 
+from snapshots.core.models import Op
+
 DELETE, EQUAL, INSERT = -1, 0, 1
-Op = tuple[int, str]
 
 # A time limit keeps a pathological pair from stalling a sweep (0 would mean no limit: minutes on
 # unrelated 30 KB texts); real narrative pairs finish in milliseconds.

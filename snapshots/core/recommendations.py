@@ -1,0 +1,151 @@
+"""Recommendations across two versions or many editions: matching, carried counts and the tracker. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from snapshots.core import matching
+from snapshots.core.models import Narrative, Op
+from snapshots.core.normalize import clean_recommendation, fold_boilerplate
+from snapshots.core.textdiff import word_diff
+
+
+@dataclass(frozen=True)
+class RecommendationDiff:
+    label: str  # kept | reworded | possibly_reworded | new | dropped
+    old: str | None
+    new: str | None
+    score: float | None
+    ops: tuple[Op, ...] = ()
+    editions_carried: int | None = None  # edition comparisons: consecutive editions including this one
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "old": self.old,
+            "new": self.new,
+            "score": self.score,
+            "diff": [[op, text] for op, text in self.ops],
+            "editions_carried": self.editions_carried,
+        }
+
+
+def _rec_key(cleaned: str, *, fold: bool) -> str:
+    """The matching key of a recommendation already passed through clean_recommendation."""
+    text = cleaned.rstrip(". ")
+    return fold_boilerplate(text) if fold else text
+
+
+def match_recommendations(
+    old: Sequence[str], new: Sequence[str], *, fold: bool, carried: Mapping[str, int] | None = None
+) -> tuple[RecommendationDiff, ...]:
+    """Label every recommendation of both lists: kept, reworded, possibly_reworded, new or dropped.
+
+    One-to-one, as `snapshots.core.matching.match` pairs the keys. `carried` maps an old item's key
+    (`recommendation_key`) to how many consecutive editions it had been carried; given it, each result gets
+    `editions_carried` (kept or reworded: old count + 1; possibly reworded or new: 1; dropped: the old count).
+    """
+    old_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, old)]
+    new_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, new)]
+    old_items = [item for item in old_items if item[0]]
+    new_items = [item for item in new_items if item[0]]
+    out: list[RecommendationDiff] = []
+    for m in matching.match([key for _, key in old_items], [key for _, key in new_items]):
+        old_text = None if m.old is None else old_items[m.old][0]
+        new_text = None if m.new is None else new_items[m.new][0]
+        count = None
+        if carried is not None:
+            before = 0 if m.old is None else carried.get(old_items[m.old][1], 1)
+            count = before if m.label == "dropped" else matching.carried_after(m.label, before)
+        reworded = old_text is not None and new_text is not None and m.label != "kept"
+        ops = tuple(word_diff(old_text, new_text)) if old_text and new_text and reworded else ()
+        out.append(RecommendationDiff(m.label, old_text, new_text, m.score, ops, count))
+    return tuple(out)
+
+
+def recommendation_key(text: str) -> str:
+    """The key `match_recommendations(carried=...)` looks items up by (for edition comparisons)."""
+    return _rec_key(clean_recommendation(text), fold=True)
+
+
+def carried_counts(editions: Sequence[Sequence[str]]) -> dict[str, int]:
+    """For a country's recommendations over consecutive covered editions (oldest first), how many
+    consecutive editions each item of the last one has been carried (reworded items count as carried,
+    possibly reworded ones start again at 1)."""
+    carried: dict[str, int] = {}
+    previous: Sequence[str] = ()
+    for i, items in enumerate(editions):
+        if i == 0:
+            carried = {recommendation_key(t): 1 for t in items}
+        else:
+            matched = match_recommendations(previous, items, fold=True, carried=carried)
+            carried = {recommendation_key(r.new): r.editions_carried or 1 for r in matched if r.new is not None}
+        previous = items
+    return carried
+
+
+@dataclass(frozen=True)
+class TrackerCell:
+    label: str  # first | kept | reworded | possibly_reworded | new | dropped
+    text: str
+
+
+@dataclass(frozen=True)
+class TrackedRecommendation:
+    text: str  # the latest wording
+    years_carried: int  # consecutive editions carried (kept or reworded) up to its last appearance
+    active: bool  # still in the latest edition
+    cells: dict[int, TrackerCell]
+
+
+@dataclass(frozen=True)
+class RecommendationTracker:
+    editions: list[int]
+    threads: list[TrackedRecommendation]
+
+
+def recommendation_tracker(narratives: list[tuple[int, Narrative]]) -> RecommendationTracker:
+    """Follow each recommendation through consecutive covered editions (oldest first), as compare matches them."""
+    cells: list[dict[int, TrackerCell]] = []
+    by_text: dict[str, list[int]] = {}  # normalized text in the previous edition -> thread indices
+    previous: tuple[str, ...] = ()
+    for position, (edition, narrative) in enumerate(narratives):
+        current: dict[str, list[int]] = {}
+        for rec in match_recommendations(previous, narrative.recommendations, fold=True):
+            if rec.label == "dropped":
+                thread = by_text[rec.old or ""].pop(0)
+                cells[thread][edition] = TrackerCell("dropped", rec.old or "")
+                continue
+            if rec.label == "new":
+                thread = len(cells)
+                cells.append({})
+            else:
+                thread = by_text[rec.old or ""].pop(0)
+            label = "first" if position == 0 else rec.label
+            cells[thread][edition] = TrackerCell(label, rec.new or "")
+            current.setdefault(rec.new or "", []).append(thread)
+        by_text, previous = current, narrative.recommendations
+    latest = narratives[-1][0] if narratives else None
+    threads = [
+        TrackedRecommendation(
+            text=[c.text for c in row.values() if c.label != "dropped"][-1],
+            years_carried=_years_carried(row),
+            active=latest in row and row[latest].label != "dropped",
+            cells=row,
+        )
+        for row in cells
+    ]
+    threads.sort(key=lambda t: (not t.active, -max(t.cells)))
+    return RecommendationTracker([edition for edition, _ in narratives], threads)
+
+
+def _years_carried(row: dict[int, TrackerCell]) -> int:
+    """Editions carried as compare counts them (`matching.carried_after`): a possibly reworded link is
+    shown in the row but starts the count again."""
+    count = 0
+    for cell in row.values():
+        if cell.label != "dropped":
+            count = matching.carried_after(cell.label, count)
+    return count

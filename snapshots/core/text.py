@@ -1,0 +1,169 @@
+"""Word diffs of one text (the findings or a section), with edition boilerplate drift marked. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from snapshots.core.models import Op
+from snapshots.core.normalize import fold_boilerplate, fold_whitespace, may_hold_boilerplate, normalize_text
+from snapshots.core.textdiff import (
+    EQUAL,
+    context_after,
+    context_before,
+    hunks,
+    merge_ops,
+    share_changed,
+    word_count,
+    word_diff,
+)
+
+# A text change is "substantive" (medium) rather than rewording (low) when it touches figures, flips a
+# verdict word, adds or removes a sentence-sized passage, or changes this share of the words.
+SUBSTANTIVE_SHARE = 0.10
+SENTENCE_WORDS = 8
+_VERDICT_WORDS = frozenset(
+    {"not", "no", "never", "none", "increased", "decreased", "maintained", "insufficient", "failed", "did"}
+    | {"didn't", "lack", "lacked", "without"}
+)
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z']+")
+BOILERPLATE_CONTEXT_WORDS = 20
+
+
+@dataclass(frozen=True)
+class TextDiff:
+    """A word diff of one text (the findings or a section).
+
+    `changed` says whether it is a change at all: false when the texts agree after normalization (and,
+    for edition comparisons, after folding boilerplate) even though `ops` may still show folded drift.
+    `boilerplate` holds the indices of ops that are edition boilerplate drift, shown but not counted.
+    """
+
+    ops: tuple[Op, ...]
+    share_changed: float
+    changed: bool
+    boilerplate: tuple[int, ...] = ()
+
+    @property
+    def boilerplate_only(self) -> bool:
+        changed_ops = [i for i, (op, _) in enumerate(self.ops) if op != EQUAL]
+        return bool(changed_ops) and set(changed_ops) <= set(self.boilerplate)
+
+    def segments(self) -> list[tuple[int, str, bool]]:
+        """(op, text, is_boilerplate) for renderers."""
+        marked = set(self.boilerplate)
+        return [(op, text, i in marked) for i, (op, text) in enumerate(self.ops)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "diff": [[op, text] for op, text in self.ops],
+            "share_changed": self.share_changed,
+            "changed": self.changed,
+            "boilerplate": list(self.boilerplate),
+        }
+
+    @classmethod
+    def unchanged(cls, text: str) -> TextDiff:
+        return cls(((EQUAL, text),) if text else (), 0.0, False)
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    name: str
+    status: str  # same | changed | added | removed
+    text: TextDiff
+
+    def to_json(self) -> dict[str, Any]:
+        return {"section": self.name, "status": self.status, **self.text.to_json()}
+
+
+def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
+    """Word diff of two texts after cosmetic normalization; `fold` folds edition boilerplate for `changed`."""
+    return diff_normalized(normalize_text(old), normalize_text(new), fold=fold)
+
+
+def diff_normalized(old_n: str, new_n: str, *, fold: bool) -> TextDiff:
+    old_c, new_c = fold_whitespace(old_n), fold_whitespace(new_n)
+    if old_c == new_c:
+        return TextDiff(((EQUAL, old_n),) if old_n else (), 0.0, False)
+    if not (may_hold_boilerplate(old_c) or may_hold_boilerplate(new_c)):
+        ops = tuple(word_diff(old_n, new_n))
+        return TextDiff(ops, share_changed(ops), True)
+    changed = fold_boilerplate(old_c) != fold_boilerplate(new_c) if fold else True
+    ops = _split_boilerplate(word_diff(old_n, new_n))
+    boilerplate = _boilerplate_ops(ops)
+    return TextDiff(ops, share_changed(ops, ignore=boilerplate), changed, boilerplate)
+
+
+def _hunk_sides(ops: Sequence[Op], start: int, end: int) -> tuple[str, str, str, str]:
+    """(context before, old text, new text, context after) of the changed passage ops[start:end]."""
+    before = context_before(ops[start - 1][1], BOILERPLATE_CONTEXT_WORDS) if start > 0 else ""
+    after = context_after(ops[end][1], BOILERPLATE_CONTEXT_WORDS) if end < len(ops) else ""
+    removed = "".join(t for op, t in ops[start:end] if op < 0)
+    added = "".join(t for op, t in ops[start:end] if op > 0)
+    return before, removed, added, after
+
+
+def _is_folded_away(before: str, removed: str, added: str, after: str) -> bool:
+    old_side, new_side = fold_whitespace(before + removed + after), fold_whitespace(before + added + after)
+    if not (may_hold_boilerplate(old_side) or may_hold_boilerplate(new_side)):
+        return False
+    return fold_boilerplate(old_side) == fold_boilerplate(new_side)
+
+
+def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
+    """Re-diff, word by word, a changed passage that mixes boilerplate drift with a real edit.
+
+    Semantic cleanup merges nearby edits into one passage ("…COVID clause; therefore X remained on Tier 2.
+    These efforts included <new findings>"); the finer diff lets the drift be marked on its own.
+    """
+    out: list[Op] = []
+    previous_end = 0
+    for start, end in hunks(ops):
+        out.extend(ops[previous_end:start])
+        before, removed, added, after = _hunk_sides(ops, start, end)
+        sides = (before + removed + after, before + added + after)
+        has_drift = any(may_hold_boilerplate(t) and fold_boilerplate(t) != t for t in sides)
+        if has_drift and not _is_folded_away(before, removed, added, after):
+            out.extend(word_diff(removed, added, semantic=False))
+        else:
+            out.extend(ops[start:end])
+        previous_end = end
+    out.extend(ops[previous_end:])
+    return tuple(merge_ops(out))
+
+
+def _boilerplate_ops(ops: Sequence[Op]) -> tuple[int, ...]:
+    """Indices of the changed passages that vanish once edition boilerplate is folded (judged in context)."""
+    marked: list[int] = []
+    for start, end in hunks(ops):
+        if _is_folded_away(*_hunk_sides(ops, start, end)):
+            marked.extend(range(start, end))
+    return tuple(marked)
+
+
+def is_substantive(diff: TextDiff) -> bool:
+    """Figures, verdict words, whole sentences or a sizeable share changed (see SUBSTANTIVE_SHARE)."""
+    if diff.share_changed >= SUBSTANTIVE_SHARE:
+        return True
+    ignore = set(diff.boilerplate)
+    for start, end in hunks(diff.ops):
+        if start in ignore:
+            continue
+        removed = "".join(t for op, t in diff.ops[start:end] if op < 0)
+        added = "".join(t for op, t in diff.ops[start:end] if op > 0)
+        if max(word_count(removed), word_count(added)) >= SENTENCE_WORDS:
+            return True
+        if _DIGIT.search(removed) or _DIGIT.search(added):
+            return True
+        flipped = set(_WORD.findall(removed.lower())) ^ set(_WORD.findall(added.lower()))
+        if flipped & _VERDICT_WORDS:
+            return True
+    return False
+
+
+def text_significance(text: TextDiff) -> str:
+    return "medium" if not text.boilerplate_only and is_substantive(text) else "low"
