@@ -237,14 +237,21 @@ def diff(
 @click.command("tiers")
 @click.argument("country", required=False)
 @click.option("--edition", type=int, metavar="YEAR", help="Every tier move of this edition against the previous one.")
+@click.option("--all", "whole", is_flag=True, help="The edition's whole table: country, tier, previous tier, streak.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @pass_app
-def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: bool) -> None:
+def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool, as_csv: bool) -> None:
     """A country's tier timeline, or (with --edition) an edition's tier moves against the previous edition.
 
-    Without arguments: the tier moves of the latest stored edition.
+    Without arguments: the tier moves of the latest stored edition. With --all: every country of the
+    edition, not only those that moved.
     """
     db = app.open_db(readonly=True)
+    stored = [e.edition for e in read.editions(db)]
+    if not stored:
+        raise click.ClickException("no snapshots stored yet")
+    if edition is not None and edition not in stored:
+        raise click.ClickException(f"no {edition} edition stored; editions: {', '.join(map(str, sorted(stored)))}")
     if country:
         key = _country(db, country)
         points = read.tier_timeline(db, key)
@@ -263,12 +270,17 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
             ]
             for p in points
         ]
-        title = f"{key}: tier timeline"
+        title = f"{read.country_names(db).get(key, key)}: tier timeline"
+    elif whole:
+        year = edition if edition is not None else stored[0]
+        header = ["country", "tier", "previous_tier", "watch_list_streak"]
+        rows = [
+            [r.country, r.tier, r.previous_tier or "(not covered)", r.watch_list_streak or ""]
+            for r in read.edition_table(db, year) or []
+        ]
+        title = f"{year} report: every country"
     else:
-        stored = read.editions(db)
-        if not stored:
-            raise click.ClickException("no snapshots stored yet")
-        year = edition if edition is not None else stored[0].edition
+        year = edition if edition is not None else stored[0]
         previous, moves = read.edition_moves(db, year)
         header = ["country", "from", "to", "direction"]
         rows = [[m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]

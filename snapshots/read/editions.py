@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from sqlite_utils import Database
 
 from snapshots.core.countries import display_name
-from snapshots.core.models import TIERS, Narrative, TierMove
-from snapshots.core.tiers import RosterEntry, by_severity, diff_tier, tier_moves
+from snapshots.core.models import TIER_2_WATCH_LIST, TIERS, Narrative, TierMove
+from snapshots.core.tiers import RosterEntry, by_severity, diff_tier, tier_direction, tier_moves, watch_list_streak
 from snapshots.read.snapshots import SnapshotRow, latest_per_edition, narrative, snapshots_of
 
 
@@ -51,6 +51,56 @@ def edition_moves(db: Database, edition: int) -> tuple[int | None, list[TierMove
     if previous is None:
         return None, []
     return previous, tier_moves(roster(db, previous), roster(db, edition), coverage=True)
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    """A country's line in an edition's full tier table."""
+
+    country_key: str
+    country: str  # display name
+    tier: str
+    previous_tier: str | None  # None: not covered by the previous stored edition
+    direction: str  # same | upgrade | downgrade | status (newly covered)
+    watch_list_streak: int  # consecutive editions on Tier 2 Watch List up to this one (0 if not on it)
+    snapshot_id: int
+
+
+def edition_table(db: Database, edition: int) -> list[EditionRow] | None:
+    """Every country of an edition with its tier, the previous edition's tier and its Watch List streak,
+    by name; None when the edition is not stored. The streak is counted as on the country's own timeline."""
+    current = roster(db, edition)
+    if not current:
+        return None
+    previous_year = previous_edition(db, edition)
+    previous = roster(db, previous_year) if previous_year is not None else {}
+    histories: dict[str, dict[int, str]] = {}
+    for key, year, tier in db.execute(
+        """select s.country_key, s.edition, s.tier from snapshots s join (select max(id) as id from snapshots
+           where edition < ? and tier = ? group by country_key, edition) latest on latest.id = s.id""",
+        [edition, TIER_2_WATCH_LIST],
+    ).fetchall():
+        histories.setdefault(key, {})[year] = tier
+    rows = []
+    for key, entry in current.items():
+        before = previous.get(key)
+        streak = 0
+        if entry.tier == TIER_2_WATCH_LIST:
+            found = narrative(db, entry.snapshot_id)
+            if found is not None:
+                streak = watch_list_streak(replace(found, edition=edition), histories.get(key))
+        rows.append(
+            EditionRow(
+                key,
+                display_name(entry.country),
+                entry.tier,
+                before.tier if before else None,
+                tier_direction(before.tier, entry.tier) if before else "status",
+                streak,
+                entry.snapshot_id,
+            )
+        )
+    return sorted(rows, key=lambda r: r.country.casefold())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,30 @@
+"""Everyday use of the terminal commands (issue 15): what a newcomer and a daily user trip on."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from tests.test_browse_cli import run
+
+
+def test_tiers_of_an_edition_not_stored_names_the_editions_and_exits_1(sample_db: Path) -> None:
+    code, out = run(sample_db, "tiers", "--edition", "1999")
+    assert code == 1
+    assert "no 1999 edition stored" in out and "2021, 2022, 2023, 2024, 2025" in out
+
+
+def test_tiers_all_is_the_whole_edition_table_with_previous_tier_and_streak(sample_db: Path) -> None:
+    code, out = run(sample_db, "tiers", "--edition", "2025", "--all", "--csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["country"] for r in rows] == sorted(r["country"] for r in rows) and len(rows) == 7
+    by_name = {r["country"]: r for r in rows}
+    assert by_name["Colombia"] == {
+        "country": "Colombia", "tier": "Tier 2", "previous_tier": "Tier 1", "watch_list_streak": ""
+    }  # fmt: skip
+    assert by_name["Brazil"]["tier"] == "Tier 2 Watch List" and by_name["Brazil"]["watch_list_streak"] == "1"
+    assert by_name["Burma"]["previous_tier"] == "Tier 3"  # unchanged countries are in the table too
+    code, out = run(sample_db, "tiers", "--edition", "2023", "--all")
+    assert code == 0 and "2023 report: every country" in out and "Haiti" in out
