@@ -28,3 +28,30 @@ def test_tiers_all_is_the_whole_edition_table_with_previous_tier_and_streak(samp
     assert by_name["Burma"]["previous_tier"] == "Tier 3"  # unchanged countries are in the table too
     code, out = run(sample_db, "tiers", "--edition", "2023", "--all")
     assert code == 0 and "2023 report: every country" in out and "Haiti" in out
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def test_a_snapshot_diffed_with_itself_is_identical_not_revised(sample_db: Path) -> None:
+    code, out = run(sample_db, "diff", "japan", "--from", "2024", "--to", "2024")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert "2024 report, identical" in first and "revised" not in first and "revision" not in first
+    code, out = run(sample_db, "diff", "japan", "--from", "2024", "--to", "2024", "--json")
+    assert code == 0 and '"identical": true' in out
+
+
+def test_compare_of_a_page_with_itself_is_identical() -> None:
+    page = str(PAGES / "stategov-2023-haiti.html")
+    code, out = run(Path("unused.db"), "compare", page, page, "--no-color")
+    assert code == 0 and "2023 report, identical" in out.splitlines()[0]
+
+
+def test_compare_of_two_countries_says_so_in_one_line_and_exits_1_unless_forced() -> None:
+    haiti, japan = str(PAGES / "stategov-2023-haiti.html"), str(PAGES / "gvnet-japan-2023.html")
+    code, out = run(Path("unused.db"), "compare", haiti, japan)
+    assert code == 1
+    assert out.strip().count("\n") == 0 and "Haiti" in out and "Japan" in out and "different countries" in out
+    code, out = run(Path("unused.db"), "compare", haiti, japan, "--force", "--json")
+    assert code == 0 and '"changes"' in out

@@ -24,6 +24,7 @@ from monitor.parse import parse_narrative
 from snapshots import read
 from snapshots.core import describe
 from snapshots.core.compare import NarrativeDiff, compare, diff_narratives
+from snapshots.core.countries import display_name
 from snapshots.core.models import KINDS, Narrative
 from snapshots.core.recommendations import recommendation_tracker
 from snapshots.core.text import TextDiff
@@ -92,12 +93,9 @@ def _text_block(title: str, text: TextDiff, console: Console, changes_only: bool
 
 def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, header: str = "") -> None:
     """The structured summary first (tier, recommendations by label, sections), then the word diffs."""
-    editions = (
-        f"{diff.new_edition} report vs {diff.old_edition} report"
-        if diff.comparison == "edition"
-        else f"{diff.new_edition} report, revised"
-    )
-    console.print(Text(f"{diff.country}: {editions} ({diff.comparison} comparison){header}", style="bold"))
+    editions = describe.heading(diff.comparison, diff.old_edition, diff.new_edition, identical=diff.identical)
+    kind = "" if diff.identical else f" ({diff.comparison} comparison)"
+    console.print(Text(f"{diff.country}: {editions}{kind}{header}", style="bold"))
     tier = diff.tier
     line = f"Tier: {tier.old}" if tier.direction == "same" else f"Tier: {tier.old} -> {tier.new} ({tier.direction})"
     flags = [f"Watch List streak {tier.watch_list_streak}"] if tier.watch_list_streak else []
@@ -387,13 +385,20 @@ def _load(source: str) -> Narrative:
 @click.argument("new", metavar="NEW")
 @click.option("--json", "as_json", is_flag=True, help='Print {"changes": [...]}.')
 @click.option("--changes-only", is_flag=True, help="Show only changed passages with a little context.")
+@click.option("--force", is_flag=True, help="Compare even when the two pages are of different countries.")
 @color_option
-def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, color: bool | None) -> None:
+def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, force: bool, color: bool | None) -> None:
     """Compare two narrative pages (files or URLs) directly, without the database.
 
-    An edition comparison when their editions differ, a revision comparison otherwise.
+    An edition comparison when their editions differ, a revision comparison otherwise. Two pages of
+    different countries are refused (exit 1) unless --force.
     """
     old_n, new_n = _load(old), _load(new)
+    if old_n.country_key != new_n.country_key and not force:
+        raise click.ClickException(
+            f"{old} is {display_name(old_n.country)} and {new} is {display_name(new_n.country)}:"
+            " different countries (--force compares them anyway)"
+        )
     if as_json:
         _echo_json({"changes": [c.to_json() for c in compare(old_n, new_n)]})
         return

@@ -59,6 +59,15 @@ def where(comparison: str, old_edition: int | None, new_edition: int | None) -> 
     return f"{new_edition} vs {old_edition} report"
 
 
+def heading(comparison: str, old_edition: int | None, new_edition: int | None, *, identical: bool = False) -> str:
+    """What a diff compares, as its heading says it: "2024 report vs 2023 report", "2024 report, revised"."""
+    if identical:
+        return f"{new_edition} report, identical"
+    if comparison == "revision":
+        return f"{new_edition} report, revised"
+    return f"{new_edition} report vs {old_edition} report"
+
+
 def _short(text: str, limit: int = SUMMARY_ITEM_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
