@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.conftest import CronFile
+from tests.fault_site import FaultSite
 from tests.test_browse_cli import run
 
 
@@ -55,3 +61,17 @@ def test_compare_of_two_countries_says_so_in_one_line_and_exits_1_unless_forced(
     assert out.strip().count("\n") == 0 and "Haiti" in out and "Japan" in out and "different countries" in out
     code, out = run(Path("unused.db"), "compare", haiti, japan, "--force", "--json")
     assert code == 0 and '"changes"' in out
+
+
+def test_status_shows_the_last_sweep_even_when_tipwatch_run_started_it(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    jobs = [{"id": "daily", "cron": "15 6 * * *", "action": "sweep"}]
+    config = cron_file(tmp_path, site.base_url, tmp_path / "t.db", jobs=jobs)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(config), "run", "--no-deliver"]).exit_code == 0
+    result = runner.invoke(cli, ["--config", str(config), "status"])
+    assert result.exit_code == 0, result.output
+    sweep_line = next(line for line in result.output.splitlines() if line.strip().startswith("sweep "))
+    assert "ok, 9 pages checked, 7 new" in sweep_line and "never" not in sweep_line
+    assert re.search(r"deliver\s+never", result.output)

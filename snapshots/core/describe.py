@@ -38,6 +38,11 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 upgrade", "2 upgrades", "0 countries" (pass `plural` where adding an s is wrong)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def label_words(label: str) -> str:
     """ "possibly_reworded" -> "possibly reworded"."""
     return label.replace("_", " ")
