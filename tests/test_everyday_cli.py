@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from tests.conftest import CronFile
+from tests.conftest import CronFile, write_cron_file
 from tests.fault_site import FaultSite
 from tests.test_browse_cli import run
 
@@ -75,3 +78,24 @@ def test_status_shows_the_last_sweep_even_when_tipwatch_run_started_it(
     sweep_line = next(line for line in result.output.splitlines() if line.strip().startswith("sweep "))
     assert "ok, 9 pages checked, 7 new" in sweep_line and "never" not in sweep_line
     assert re.search(r"deliver\s+never", result.output)
+
+
+@pytest.mark.parametrize("command", [["history", "japan"], ["status"], ["run", "--country", "japan"]])
+def test_db_at_a_directory_or_a_non_sqlite_file_is_one_line_naming_the_path(tmp_path: Path, command) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    junk = tmp_path / "notes.db"
+    junk.write_text("these are notes, not a database; " * 10)
+    config = write_cron_file(tmp_path, "http://127.0.0.1:9", tmp_path / "unused.db")  # loopback, nothing listens
+    for path, says in ((folder, "is a directory"), (junk, "is not an SQLite database file")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "monitor", "--config", str(config), "--db", str(path), *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().count("\n") == 0, proc.stderr
+        assert str(path) in proc.stderr and says in proc.stderr
+    assert junk.read_text().startswith("these are notes")  # left as it was
