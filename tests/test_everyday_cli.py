@@ -99,3 +99,13 @@ def test_db_at_a_directory_or_a_non_sqlite_file_is_one_line_naming_the_path(tmp_
         assert proc.stderr.strip().count("\n") == 0, proc.stderr
         assert str(path) in proc.stderr and says in proc.stderr
     assert junk.read_text().startswith("these are notes")  # left as it was
+
+
+def test_run_summary_says_what_the_pages_that_are_not_narratives_are(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    config = cron_file(tmp_path, site.base_url, tmp_path / "t.db")
+    result = CliRunner().invoke(cli, ["--config", str(config), "run", "--no-deliver"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "not narratives" in line)
+    assert "2 (the introduction and other pages that are not a country's narrative)" in line

@@ -5,19 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from monitor.web.app import create_app
 
 
+def bind(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8150) -> BaseWSGIServer:
+    """The server with its socket bound (port 0 picks a free one), not yet serving; see `url`."""
+    return make_server(host, port, create_app(db_path), threaded=True)
+
+
+def url(server: BaseWSGIServer) -> str:
+    shown = f"[{server.host}]" if ":" in server.host else server.host
+    return f"http://{shown}:{server.server_port}/"
+
+
 def serve_forever(
-    db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8150, announce: Callable[[str], None] | None = None
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8150,
+    announce: Callable[[str], None] | None = None,
+    server: BaseWSGIServer | None = None,
 ) -> None:
-    """Serve until interrupted. `announce` gets the URL once the socket is bound (port 0 picks a free one)."""
-    server = make_server(host, port, create_app(db_path), threaded=True)
+    """Serve until interrupted (on `server` when already bound). `announce` gets the URL once the socket is bound."""
+    server = server or bind(db_path, host=host, port=port)
     if announce is not None:
-        shown = f"[{host}]" if ":" in host else host
-        announce(f"http://{shown}:{server.server_port}/")
+        announce(url(server))
     try:
         server.serve_forever()
     finally:
