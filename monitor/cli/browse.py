@@ -110,8 +110,12 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
         "Recommendations: " + (", ".join(f"{n} {describe.label_words(label)}" for label, n in labels.items()) or "none")
     )
     changed = [("findings", diff.findings.share_changed)] if diff.findings.changed else []
-    changed += [(s.name, s.text.share_changed) for s in diff.sections if s.status == "changed"]
-    others = [f"{s.name} {s.status}" for s in diff.sections if s.status in ("added", "removed")]
+    changed += [
+        (describe.part_name(s.name).lower(), s.text.share_changed) for s in diff.sections if s.status == "changed"
+    ]
+    others = [
+        f"{describe.part_name(s.name).lower()} {s.status}" for s in diff.sections if s.status in ("added", "removed")
+    ]
     console.print(
         "Changed: " + (", ".join([*(f"{n} ({round(share * 100)}%)" for n, share in changed), *others]) or "nothing")
     )

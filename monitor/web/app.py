@@ -67,6 +67,7 @@ def create_app(db_path: str | Path) -> Flask:
     app.register_error_handler(Exception, _server_error)
     app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css)
     app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["part"] = describe.part_name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -48,9 +48,15 @@ def label_words(label: str) -> str:
     return label.replace("_", " ")
 
 
+def part_name(name: str) -> str:
+    """A part of a narrative as readers call it: "trafficking_profile" -> "Trafficking profile". The summary
+    paragraph is "Findings" everywhere (the change kind's own word), never "Summary"."""
+    return "Findings" if name in ("summary", "findings") else name.replace("_", " ").capitalize()
+
+
 def section_title(name: str) -> str:
     """ "trafficking_profile" -> "TRAFFICKING PROFILE", as the report prints its headings."""
-    return name.replace("_", " ").upper()
+    return part_name(name).upper()
 
 
 def percent(share: float) -> int:
@@ -188,11 +194,11 @@ def _findings_lines(d: FindingsDetail) -> list[Line]:
 
 def _section_summary(d: SectionDetail, name: str, where: str) -> str:
     share = f", {percent(d.share_changed)}% of words" if d.status == "changed" else ""
-    return f"{name}: {section_title(d.section)} {d.status}{share} ({where})"
+    return f"{name}: {part_name(d.section)} section {d.status}{share} ({where})"
 
 
 def _section_lines(d: SectionDetail) -> list[Line]:
-    return [(("strong", f"Section {label_words(d.section)} {d.status}"),), *_text_lines(d)]
+    return [(("strong", f"{part_name(d.section)} section {d.status}"),), *_text_lines(d)]
 
 
 def _coverage_summary(d: CoverageDetail, name: str, where: str) -> str:
@@ -264,7 +270,9 @@ def what_changed(details: Sequence[Detail]) -> str:
     parts = [b for b in (WORDING[d.kind].brief(d) for d in details) if b]
     labels = Counter(d.label for d in details if isinstance(d, RecommendationDetail))
     sections = [
-        d.section + ("" if d.status == "changed" else f" {d.status}") for d in details if isinstance(d, SectionDetail)
+        part_name(d.section).lower() + ("" if d.status == "changed" else f" {d.status}")
+        for d in details
+        if isinstance(d, SectionDetail)
     ]
     if labels:
         parts.append("recommendations: " + ", ".join(f"{n} {label_words(label)}" for label, n in labels.items()))
