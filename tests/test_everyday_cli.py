@@ -109,3 +109,11 @@ def test_run_summary_says_what_the_pages_that_are_not_narratives_are(
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if "not narratives" in line)
     assert "2 (the introduction and other pages that are not a country's narrative)" in line
+
+
+def test_terminal_output_names_sections_in_words(sample_db: Path) -> None:
+    code, out = run(sample_db, "changes", "--kind", "section", "--country", "haiti")
+    text = " ".join(out.split())
+    assert code == 0 and "Haiti: Trafficking profile section" in text and "TRAFFICKING PROFILE" not in text
+    code, out = run(sample_db, "diff", "haiti", "--from", "2023", "--to", "2024", "--no-color")
+    assert code == 0 and "government efforts added" in out and "government_efforts" not in out
