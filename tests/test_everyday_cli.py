@@ -31,7 +31,8 @@ def test_tiers_all_is_the_whole_edition_table_with_previous_tier_and_streak(samp
     assert [r["country"] for r in rows] == sorted(r["country"] for r in rows) and len(rows) == 7
     by_name = {r["country"]: r for r in rows}
     assert by_name["Colombia"] == {
-        "country": "Colombia", "tier": "Tier 2", "previous_tier": "Tier 1", "watch_list_streak": ""
+        "country": "Colombia", "tier": "Tier 2", "previous_tier": "Tier 1", "move": "downgrade",
+        "watch_list_streak": "",
     }  # fmt: skip
     assert by_name["Brazil"]["tier"] == "Tier 2 Watch List" and by_name["Brazil"]["watch_list_streak"] == "1"
     assert by_name["Burma"]["previous_tier"] == "Tier 3"  # unchanged countries are in the table too

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitor.web.app import create_app
+from snapshots.core.models import TIERS
 from tests.test_web_routes import shared_web_db
 
 
@@ -45,3 +46,83 @@ def test_section_names_are_words_not_internal_keys(client):
     text = re.sub(r"<[^>]+>", " ", html)
     assert "trafficking_profile" not in text and "government_efforts" not in text
     assert "Trafficking profile" in text and "Government efforts" in text
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _rows(html: str, table_class: str) -> list[str]:
+    table = re.search(rf'<table class="{table_class}[^"]*">(.*?)</table>', html, re.S)
+    assert table, table_class
+    return [_text(row) for row in re.findall(r"<tr class=\"country[^\"]*\">(.*?)</tr>", table.group(1), re.S)]
+
+
+def _cells(html: str, table_class: str) -> list[list[str]]:
+    table = re.search(rf'<table class="{table_class}[^"]*">(.*?)</table>', html, re.S)
+    assert table, table_class
+    return [
+        re.findall(r"<td>(.*?)</td>", row, re.S)
+        for row in re.findall(r"<tbody>.*?</tbody>", table.group(1), re.S)[0].split("</tr>")
+        if "<td>" in row
+    ]
+
+
+def test_countries_index_lists_every_country_with_its_current_tier_and_last_change(client, web_db):
+    html = _html(client, "/countries")
+    rows = _rows(html, "countries")
+    names = [row.split(" Tier")[0].split(" Special")[0] for row in rows]
+    data = client.get("/countries?format=json").get_json()["countries"]
+    stored = _keys(web_db, "select distinct country_key from snapshots")
+    assert sorted(c["country_key"] for c in data) == sorted(stored) and len(rows) == len(stored)
+    assert names == sorted(names, key=str.casefold)
+    by_key = {c["country_key"]: c for c in data}
+    assert by_key["oldland"]["edition"] == 2022 and by_key["oldland"]["tier"] == "Tier 3"  # dropped after 2022
+    freedonia = next(row for row in rows if row.startswith("Freedonia"))
+    assert "Tier 3 → Tier 2 (2025)" in freedonia  # its last tier move, linked to the change
+    assert 'href="/countries"' in html and 'href="/editions"' in html  # in the header of every page
+
+
+def test_editions_index_and_the_full_sortable_edition_table_with_csv(client, web_db):
+    html = _html(client, "/editions")
+    for year in (2021, 2022, 2023, 2024, 2025):
+        assert f'href="/editions/{year}"' in html and f'href="/editions/{year}.csv"' in html
+    page = _html(client, "/editions/2025")
+    rows = _rows(page, "edition-table")
+    assert len(rows) == len(_keys(web_db, "select distinct country_key from snapshots where edition = 2025"))
+    freedonia = next(row for row in rows if row.startswith("Freedonia"))
+    assert freedonia == "Freedonia Tier 2 Tier 3 upgrade"
+    sorted_page = _html(client, "/editions/2025?sort=tier")
+    tiers_in_order = [_text(cells[1]) for cells in _cells(sorted_page, "edition-table")]
+    assert tiers_in_order == sorted(tiers_in_order, key=list(TIERS).index) and len(set(tiers_in_order)) > 2
+    response = client.get("/editions/2025.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "country,tier,previous_tier,move,watch_list_streak" and len(lines) == len(rows) + 1
+    assert "Freedonia,Tier 2,Tier 3,upgrade," in lines
+    assert client.get("/editions/2025?sort=nonsense").status_code == 400
+    assert client.get("/editions/1999.csv").status_code == 404
+
+
+def test_times_are_readable_with_the_exact_iso_on_hover(client):
+    from zoneinfo import ZoneInfo
+
+    from monitor.web.times import readable
+
+    assert readable("2026-12-01T11:55:32+00:00", ZoneInfo("America/New_York")) == "1 Dec 2026, 06:55 EST"
+    assert readable("2026-07-04T23:05:00", ZoneInfo("UTC")) == "4 Jul 2026, 23:05 UTC"
+    assert readable("not a time") == "not a time"
+    html = _html(client, "/")
+    stamps = re.findall(r'<time datetime="([^"]+)" title="([^"]+)">([^<]+)</time>', html)
+    assert stamps and all(iso == hover and iso not in shown for iso, hover, shown in stamps)
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\dT\d\d:\d\d", html)  # no raw ISO time as visible text
+
+
+def _keys(web_db: Path, sql: str) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(web_db)
+    try:
+        return [row[0] for row in conn.execute(sql)]
+    finally:
+        conn.close()

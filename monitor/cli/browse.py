@@ -275,11 +275,8 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
         title = f"{read.country_names(db).get(key, key)}: tier timeline"
     elif whole:
         year = edition if edition is not None else stored[0]
-        header = ["country", "tier", "previous_tier", "watch_list_streak"]
-        rows = [
-            [r.country, r.tier, r.previous_tier or "(not covered)", r.watch_list_streak or ""]
-            for r in read.edition_table(db, year) or []
-        ]
+        header = list(read.TABLE_COLUMNS)
+        rows = [read.table_cells(r) for r in read.edition_table(db, year) or []]
         title = f"{year} report: every country"
     else:
         year = edition if edition is not None else stored[0]

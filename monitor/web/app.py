@@ -7,7 +7,9 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -31,7 +33,7 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
-from monitor.web import args, diffview
+from monitor.web import args, diffview, times
 from monitor.web.chart import TIER_CSS, tier_chart
 from snapshots import read
 from snapshots.core import describe
@@ -65,9 +67,10 @@ def create_app(db_path: str | Path) -> Flask:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
-    app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css)
+    app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css, move_words=describe.move_words)
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["part"] = describe.part_name
+    app.jinja_env.filters["readable_time"] = times.readable
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app
@@ -178,12 +181,37 @@ def home() -> Any:
     return render("home.html", model, options=read.filter_options(db()))
 
 
+@pages.route("/editions")
+def editions() -> Any:
+    return render("editions.html", {"editions": read.editions(db())})
+
+
 @pages.route("/editions/<int:edition>")
 def edition(edition: int) -> Any:
     overview = read.edition_overview(db(), edition)
     if overview is None:
         abort(404, description=f"No snapshots of the {edition} edition.")
-    return render("edition.html", {"edition": overview})
+    sort = args.choice_arg("sort", tuple(read.TABLE_SORTS), "country")
+    table = read.edition_table(db(), edition, sort=sort)
+    return render("edition.html", {"edition": overview, "table": table, "sort": sort})
+
+
+@pages.route("/editions/<int:edition>.csv")
+def edition_csv(edition: int) -> Response:
+    table = read.edition_table(db(), edition, sort=args.choice_arg("sort", tuple(read.TABLE_SORTS), "country"))
+    if table is None:
+        abort(404, description=f"No snapshots of the {edition} edition.")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(read.TABLE_COLUMNS)
+    writer.writerows(read.table_cells(row) for row in table)
+    disposition = f'attachment; filename="tipwatch-{edition}-tiers.csv"'
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+@pages.route("/countries")
+def countries() -> Any:
+    return render("countries.html", {"countries": read.country_index(db())})
 
 
 @pages.route("/countries/<country_key>")

@@ -63,6 +63,13 @@ def percent(share: float) -> int:
     return round(share * 100)
 
 
+def move_words(direction: str, previous_tier: str | None) -> str:
+    """A tier move as a table cell: "downgrade", "upgrade", "status change", "first covered", or "" (same)."""
+    if previous_tier is None:
+        return "first covered"
+    return {"same": "", "status": "status change"}.get(direction, direction)
+
+
 def where(comparison: str, old_edition: int | None, new_edition: int | None) -> str:
     """Which comparison a change came from, as a summary's closing words."""
     if comparison == "revision":

@@ -16,6 +16,8 @@ from snapshots.read.changes import (
 )
 from snapshots.read.diffs import PairDiff, SectionView, diff_pair
 from snapshots.read.editions import (
+    TABLE_COLUMNS,
+    TABLE_SORTS,
     CountryOverview,
     CountryRef,
     EditionCount,
@@ -29,8 +31,10 @@ from snapshots.read.editions import (
     edition_table,
     editions,
     roster,
+    table_cells,
     tier_timeline,
 )
+from snapshots.read.indexes import CountryIndexRow, country_index
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -50,8 +54,11 @@ from snapshots.read.snapshots import (
 )
 
 __all__ = [
+    "TABLE_COLUMNS",
+    "TABLE_SORTS",
     "ChangeFilter",
     "ChangeRecord",
+    "CountryIndexRow",
     "CountryOverview",
     "CountryRef",
     "EditionCount",
@@ -69,6 +76,7 @@ __all__ = [
     "change",
     "changes",
     "changes_by_id",
+    "country_index",
     "country_names",
     "country_overview",
     "default_pair",
@@ -92,6 +100,7 @@ __all__ = [
     "snapshot",
     "snapshots_of",
     "snippet",
+    "table_cells",
     "tier_history",
     "tier_timeline",
 ]

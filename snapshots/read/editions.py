@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlite_utils import Database
 
 from snapshots.core.countries import display_name
+from snapshots.core.describe import move_words
 from snapshots.core.models import TIER_2_WATCH_LIST, TIERS, Narrative, TierMove
 from snapshots.core.tiers import RosterEntry, by_severity, diff_tier, tier_direction, tier_moves, watch_list_streak
 from snapshots.read.snapshots import SnapshotRow, latest_per_edition, narrative, snapshots_of
@@ -66,9 +69,39 @@ class EditionRow:
     snapshot_id: int
 
 
-def edition_table(db: Database, edition: int) -> list[EditionRow] | None:
+_MOVE_ORDER = {"downgrade": 0, "upgrade": 1, "status": 2, "same": 3}
+
+
+def _tier_order(tier: str | None) -> int:
+    return TIERS.index(tier) if tier in TIERS else len(TIERS)
+
+
+# How an edition's table can be ordered (each falls back to the country name).
+TABLE_SORTS: dict[str, Callable[[EditionRow], tuple[Any, ...]]] = {
+    "country": lambda r: (r.country.casefold(),),
+    "tier": lambda r: (_tier_order(r.tier), r.country.casefold()),
+    "previous": lambda r: (_tier_order(r.previous_tier), r.country.casefold()),
+    "move": lambda r: (_MOVE_ORDER.get(r.direction, 4) if r.previous_tier else 2.5, r.country.casefold()),
+    "streak": lambda r: (-r.watch_list_streak, r.country.casefold()),
+}
+TABLE_COLUMNS = ("country", "tier", "previous_tier", "move", "watch_list_streak")
+
+
+def table_cells(row: EditionRow) -> list[str | int]:
+    """A row of an edition's table as CSV and the terminal print it, in TABLE_COLUMNS order."""
+    return [
+        row.country,
+        row.tier,
+        row.previous_tier or "(not covered)",
+        move_words(row.direction, row.previous_tier),
+        row.watch_list_streak or "",
+    ]
+
+
+def edition_table(db: Database, edition: int, *, sort: str = "country") -> list[EditionRow] | None:
     """Every country of an edition with its tier, the previous edition's tier and its Watch List streak,
-    by name; None when the edition is not stored. The streak is counted as on the country's own timeline."""
+    ordered by `sort` (a key of TABLE_SORTS); None when the edition is not stored. The streak is counted as on
+    the country's own timeline."""
     current = roster(db, edition)
     if not current:
         return None
@@ -77,7 +110,7 @@ def edition_table(db: Database, edition: int) -> list[EditionRow] | None:
     histories: dict[str, dict[int, str]] = {}
     for key, year, tier in db.execute(
         """select s.country_key, s.edition, s.tier from snapshots s join (select max(id) as id from snapshots
-           where edition < ? and tier = ? group by country_key, edition) latest on latest.id = s.id""",
+           where edition < ? group by country_key, edition) latest on latest.id = s.id where s.tier = ?""",
         [edition, TIER_2_WATCH_LIST],
     ).fetchall():
         histories.setdefault(key, {})[year] = tier
@@ -100,7 +133,7 @@ def edition_table(db: Database, edition: int) -> list[EditionRow] | None:
                 entry.snapshot_id,
             )
         )
-    return sorted(rows, key=lambda r: r.country.casefold())
+    return sorted(rows, key=TABLE_SORTS[sort])
 
 
 @dataclass(frozen=True)
