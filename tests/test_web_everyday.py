@@ -3,6 +3,7 @@ Flask's test client over the shared real SQLite file of the route tests."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -48,8 +49,8 @@ def test_section_names_are_words_not_internal_keys(client):
     assert "Trafficking profile" in text and "Government efforts" in text
 
 
-def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _rows(html: str, table_class: str) -> list[str]:
@@ -126,3 +127,14 @@ def _keys(web_db: Path, sql: str) -> list[str]:
         return [row[0] for row in conn.execute(sql)]
     finally:
         conn.close()
+
+
+def test_change_page_says_its_fields_in_sentences_not_raw_keys(client, web_db):
+    ids = _keys(web_db, "select id from changes where kind in ('tier', 'coverage', 'findings', 'section') order by id")
+    for change_id in ids:
+        text = _text(_html(client, f"/changes/{change_id}"))
+        for raw in ("faces_automatic_downgrade", "watch_list_streak", "from_tier", "share_changed", "False", "True"):
+            assert raw not in text, (change_id, raw)
+    tier_change = _keys(web_db, "select id from changes where kind = 'tier' and summary like 'Freedonia%' order by id")
+    text = _text(_html(client, f"/changes/{tier_change[0]}"))
+    assert "Downgrade: Tier 2 -> Tier 2 Watch List" in text
