@@ -138,3 +138,15 @@ def test_change_page_says_its_fields_in_sentences_not_raw_keys(client, web_db):
     tier_change = _keys(web_db, "select id from changes where kind = 'tier' and summary like 'Freedonia%' order by id")
     text = _text(_html(client, f"/changes/{tier_change[0]}"))
     assert "Downgrade: Tier 2 -> Tier 2 Watch List" in text
+
+
+def test_edition_boilerplate_is_dimmed_in_the_web_diff_as_in_the_terminal(client):
+    data = client.get("/countries/japan/diff?format=json").get_json()["diff"]
+    parts = [data["findings"], *data["sections"]]
+    drift_texts = [p["diff"][i][1] for p in parts for i in p["boilerplate"]]
+    assert drift_texts, "the sample's Japan diff has boilerplate drift"
+    page = _html(client, "/countries/japan/diff")
+    dimmed = [html.unescape(t) for t in re.findall(r'<(?:ins|del) class="drift"[^>]*>(.*?)</(?:ins|del)>', page, re.S)]
+    assert dimmed and all(any(t.strip() in d for d in drift_texts) for t in dimmed)
+    real = re.findall(r"<(?:ins|del)>(.*?)</(?:ins|del)>", page, re.S)
+    assert real  # the real changes keep their colours

@@ -264,7 +264,7 @@ def diff(country_key: str) -> Any:
         "next": (sequence[j], sequence[j + 1]) if j + 1 < len(sequence) else None,
     }
     sections = [
-        {"section": s, "rows": diffview.layout(s.ops, changes_only=changes_only)}
+        {"section": s, "rows": diffview.layout(s.ops, changes_only=changes_only, boilerplate=s.boilerplate)}
         for s in view.sections
         if not (changes_only and s.status == "same")
     ]
@@ -318,7 +318,8 @@ def change(change_id: int) -> Any:
         for side, snapshot_id in (("old", found.old_snapshot_id), ("new", found.new_snapshot_id))
     }
     ops = getattr(found.detail, "diff", ())
-    rows = diffview.layout(list(ops), changes_only=False) if ops else []
+    drift = getattr(found.detail, "boilerplate", ())
+    rows = diffview.layout(list(ops), changes_only=False, boilerplate=drift) if ops else []
     lines = describe.lines(found.detail)
     if rows:  # the inline diff below replaces the excerpt that closes the lines
         lines = lines[:-1]
