@@ -150,3 +150,14 @@ def test_edition_boilerplate_is_dimmed_in_the_web_diff_as_in_the_terminal(client
     assert dimmed and all(any(t.strip() in d for d in drift_texts) for t in dimmed)
     real = re.findall(r"<(?:ins|del)>(.*?)</(?:ins|del)>", page, re.S)
     assert real  # the real changes keep their colours
+
+
+def test_a_watch_list_band_never_covers_the_row_labels(client, web_db):
+    from monitor.web.chart import LEFT
+
+    for key in _keys(web_db, "select distinct country_key from snapshots"):
+        page = _html(client, f"/countries/{key}")
+        for x, width in re.findall(r'<rect class="streak" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', page):
+            assert float(x) >= LEFT and float(width) > 0, (key, x)
+    vietnam = _html(client, "/countries/vietnam")
+    assert "Watch List 2 years" in vietnam  # the streak the 2021 narrative states is still drawn and labelled
