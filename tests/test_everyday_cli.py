@@ -118,3 +118,9 @@ def test_terminal_output_names_sections_in_words(sample_db: Path) -> None:
     assert code == 0 and "Haiti: Trafficking profile section" in text and "TRAFFICKING PROFILE" not in text
     code, out = run(sample_db, "diff", "haiti", "--from", "2023", "--to", "2024", "--no-color")
     assert code == 0 and "government efforts added" in out and "government_efforts" not in out
+
+
+def test_terminal_titles_use_the_countrys_one_name(sample_db: Path) -> None:
+    for command in (["recommendations", "korea-republic-of"], ["tiers", "KOREA, REPUBLIC OF"]):
+        code, out = run(sample_db, *command)
+        assert code == 0 and "South Korea:" in out and "south-korea" not in out, command

@@ -161,3 +161,11 @@ def test_a_watch_list_band_never_covers_the_row_labels(client, web_db):
             assert float(x) >= LEFT and float(width) > 0, (key, x)
     vietnam = _html(client, "/countries/vietnam")
     assert "Watch List 2 years" in vietnam  # the streak the 2021 narrative states is still drawn and labelled
+
+
+def test_one_name_per_country_with_the_pages_own_heading_where_it_is_cited(client, web_db):
+    korea = _keys(web_db, "select id from snapshots where country_key = 'south-korea' order by id")[0]
+    page = _text(_html(client, f"/snapshots/{korea}"))
+    assert "South Korea, 2021 report" in page and "The page's own heading: “KOREA, REPUBLIC OF" in page
+    feed = client.get("/countries/south-korea/feed.atom").get_data(as_text=True)
+    assert "<title>tipwatch changes: South Korea</title>" in feed

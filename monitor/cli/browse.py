@@ -360,7 +360,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
             }
         )
         return
-    table = Table(title=f"{key}: recommendations", show_lines=True)
+    table = Table(title=f"{read.country_names(db).get(key, key)}: recommendations", show_lines=True)
     table.add_column("recommendation (latest wording)", ratio=3)
     for edition in tracker.editions:
         table.add_column(str(edition))

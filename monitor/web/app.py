@@ -331,7 +331,7 @@ def change(change_id: int) -> Any:
 def snapshot(snapshot_id: int) -> Any:
     ref, narrative = _snapshot_or_404(snapshot_id)
     parts = searchable_parts(narrative)
-    return render("snapshot.html", {"snapshot": ref, "parts": parts})
+    return render("snapshot.html", {"snapshot": ref, "parts": parts, "heading": narrative.heading})
 
 
 @pages.route("/snapshots/<int:snapshot_id>/sections/<section>")
@@ -399,7 +399,8 @@ def feed() -> Response:
 
 @pages.route("/countries/<country_key>/feed.atom")
 def country_feed(country_key: str) -> Response:
-    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {country_key}")
+    name = read.country_names(db()).get(country_key, country_key)
+    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {name}")
 
 
 @pages.route("/kinds/<kind>/feed.atom")
