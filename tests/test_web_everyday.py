@@ -169,3 +169,10 @@ def test_one_name_per_country_with_the_pages_own_heading_where_it_is_cited(clien
     assert "South Korea, 2021 report" in page and "The page's own heading: “KOREA, REPUBLIC OF" in page
     feed = client.get("/countries/south-korea/feed.atom").get_data(as_text=True)
     assert "<title>tipwatch changes: South Korea</title>" in feed
+
+
+def test_a_snapshot_diffed_with_itself_is_identical_on_the_page_too(client, web_db):
+    snapshot_id = _keys(web_db, "select max(id) from snapshots where country_key = 'japan' and edition = 2025")[0]
+    page = _text(_html(client, f"/countries/japan/diff?old={snapshot_id}&new={snapshot_id}"))
+    assert "2025 report, identical" in page and "revised" not in page
+    assert "2025 report vs 2024 report" in _text(_html(client, "/countries/japan/diff"))

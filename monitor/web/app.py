@@ -67,7 +67,9 @@ def create_app(db_path: str | Path) -> Flask:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
-    app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css, move_words=describe.move_words)
+    app.jinja_env.globals.update(
+        tiers=TIERS, version=__version__, tier_css=_tier_css, move_words=describe.move_words, heading=describe.heading
+    )
     app.jinja_env.filters["atom_date"] = atom_date
     app.jinja_env.filters["part"] = describe.part_name
     app.jinja_env.filters["readable_time"] = times.readable
