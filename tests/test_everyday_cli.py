@@ -88,7 +88,7 @@ def test_db_at_a_directory_or_a_non_sqlite_file_is_one_line_naming_the_path(tmp_
     junk = tmp_path / "notes.db"
     junk.write_text("these are notes, not a database; " * 10)
     config = write_cron_file(tmp_path, "http://127.0.0.1:9", tmp_path / "unused.db")  # loopback, nothing listens
-    for path, says in ((folder, "is a directory"), (junk, "is not a database: not an SQLite file")):
+    for path, says in ((folder, "is a directory"), (junk, "not a database")):
         proc = subprocess.run(
             [sys.executable, "-m", "monitor", "--config", str(config), "--db", str(path), *command],
             capture_output=True,

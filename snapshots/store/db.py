@@ -52,6 +52,4 @@ def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -
                 migrations.apply(db)
         return db
     except sqlite3.DatabaseError as exc:
-        if "file is not a database" in str(exc):
-            raise StorageError(f"{path} is not a database: not an SQLite file") from exc
         raise StorageError(f"cannot open database {path}: {exc}") from exc
