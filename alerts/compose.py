@@ -101,7 +101,7 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
     lines: tuple[Line, ...] = (
         (("plain", f"Editions: {editions}. Baselines are recorded; changes from now on will be reported here."),),
     )
-    return Section(f"now tracking {notice.get('pages', 0)} pages", base_url, lines, (3, 1))
+    return Section(f"now tracking {describe.count(notice.get('pages', 0), 'page')}", base_url, lines, (3, 1))
 
 
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:

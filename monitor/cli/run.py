@@ -13,6 +13,7 @@ import click
 
 from monitor.cli import AppContext, pass_app
 from monitor.pipeline import PageOutcome, SweepResult, sweep
+from snapshots.core.describe import count
 
 
 @click.command()
@@ -117,7 +118,8 @@ def reparse(app: AppContext, force: bool) -> None:
     db = app.open_db()
     report = reparse_all(db, force=force)
     click.echo(
-        f"reparsed {report.reparsed} snapshot(s); {report.current} already current; {report.failed} failed to parse"
+        f"reparsed {count(report.reparsed, 'snapshot')}; {report.current} already current;"
+        f" {report.failed} failed to parse"
     )
     for line in report.errors[:20]:
         click.echo(f"  {line}", err=True)
