@@ -9,7 +9,7 @@ webhook and terminal say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from alerts.render import Section, render_html, render_slack, render_text
@@ -37,6 +37,8 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
         raise ValueError("nothing to compose")
     base_url = base_url.rstrip("/")
     sections = sorted(_sections(items, base_url), key=lambda s: s.rank, reverse=True)
+    if not base_url:  # no web page to point at (the demo without --serve): no links rather than dead ones
+        sections = [replace(s, url="") for s in sections]
     more = len(sections) - 1
     subject = "[tipwatch] " + one_line(sections[0].title) + (f" (+{more} more)" if more else "")
     changes = [{**_change_record(i), "url": f"{base_url}/changes/{i['id']}"} for i in items if i["type"] == "change"]
@@ -99,7 +101,7 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
     lines: tuple[Line, ...] = (
         (("plain", f"Editions: {editions}. Baselines are recorded; changes from now on will be reported here."),),
     )
-    return Section(f"now tracking {notice.get('pages', 0)} pages", base_url, lines, (3, 1))
+    return Section(f"now tracking {describe.count(notice.get('pages', 0), 'page')}", base_url, lines, (3, 1))
 
 
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:
@@ -108,7 +110,7 @@ def _digest_section(notice: dict[str, Any], base_url: str) -> Section:
     ups = sum(1 for d in details if d.direction == "upgrade")
     downs = sum(1 for d in details if d.direction == "downgrade")
     title = (f"{notice['edition']} report published: {notice.get('countries', '?')} countries, "
-             f"{ups} upgrades, {downs} downgrades")  # fmt: skip
+             f"{describe.count(ups, 'upgrade')}, {describe.count(downs, 'downgrade')}")  # fmt: skip
     lines: list[Line] = []
     for change, d in zip(moves[:DIGEST_LINES], details, strict=False):
         lines.append((("strong", f"{change.get('country', '?')}: "), ("del", str(d.from_tier or "?")),

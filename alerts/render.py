@@ -30,7 +30,8 @@ def render_text(sections: list[Section]) -> str:
     for s in sections:
         out.append(s.title)
         out.extend("  " + "".join(marks[st][0] + t + marks[st][1] for st, t in line) for line in s.lines)
-        out.append(f"  {s.url}")
+        if s.url:
+            out.append(f"  {s.url}")
         out.append("")
     return "\n".join(out)
 

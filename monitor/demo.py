@@ -15,12 +15,14 @@ from monitor.config import Config, parse_config
 from monitor.pipeline import SweepResult, discover, sweep
 from monitor.samples.data import load_reports
 from monitor.samples.server import SampleSite
+from snapshots.core.describe import count
 
 Echo = Callable[[str], None]
 
 
-def demo_config(base_url: str, database: Path, *, alert_channel: str | None = "stdout") -> Config:
-    """A real config (validated like cron.yaml) pointing at the loopback sample site."""
+def demo_config(base_url: str, database: Path, *, alert_channel: str | None = "stdout", links: str = "") -> Config:
+    """A real config (validated like cron.yaml) pointing at the loopback sample site; alert messages link to
+    `links` (the demo's own web page), or carry no links."""
     channels = [{"name": "console", "type": alert_channel}] if alert_channel else []
     text = json.dumps(
         {
@@ -33,13 +35,13 @@ def demo_config(base_url: str, database: Path, *, alert_channel: str | None = "s
                 "latest_count": 1,
             },
             "fetch": {"min_interval": 0, "retries": 1, "backoff": 0.05, "connect_timeout": 5, "read_timeout": 10},
-            "alerts": {"base_url": "http://127.0.0.1:8150", "channels": channels},
+            "alerts": {"base_url": links, "channels": channels},
         }
     )
     return parse_config(text, "demo config")
 
 
-def build_sample_db(path: str | Path, *, echo: Echo | None = None, alerts: bool = False) -> Path:
+def build_sample_db(path: str | Path, *, echo: Echo | None = None, alerts: bool = False, links: str = "") -> Path:
     """Fill a database at `path` from the bundled samples: every edition in turn, then the post-release edit.
 
     Used by `tipwatch demo`, by the tests of the browse views and by benchmarks.
@@ -48,23 +50,28 @@ def build_sample_db(path: str | Path, *, echo: Echo | None = None, alerts: bool 
     path = Path(path)
     years = load_reports().editions()
     with SampleSite(published=set()) as site:
-        config = demo_config(site.base_url, path, alert_channel="stdout" if alerts else None)
+        config = demo_config(site.base_url, path, alert_channel="stdout" if alerts else None, links=links)
         for i, year in enumerate(years):
             site.published.add(year)
             say(f"\n== {year} edition published at {site.base_url}")
             result = sweep(config, path) if i == 0 else discover(config, path)
-            _report(result, say)
+            _report(result, say, explain=i == 0)
         site.revised = True
         say(f"\n== a page of the {years[-2]} edition is edited after release")
         _report(sweep(config, path, editions=[years[-2]]), say, kinds=("tier", "recommendation", "findings", "section"))
     return path
 
 
-def _report(result: SweepResult, say: Echo, kinds: tuple[str, ...] = ("tier", "coverage", "doubtful")) -> None:
+def _report(
+    result: SweepResult, say: Echo, kinds: tuple[str, ...] = ("tier", "coverage", "doubtful"), *, explain: bool = False
+) -> None:
     summary = result.summary()
+    others = f"{summary['skipped']} not narratives"
+    if explain and summary["skipped"]:
+        others += " (the introduction and other pages that are not a country's narrative)"
     say(
-        f"   {summary['checked']} pages checked: {summary['new']} new snapshots, {summary['unchanged']} unchanged, "
-        f"{summary['skipped']} not narratives, {summary['failed']} failed; {summary['changes']} changes"
+        f"   {count(summary['checked'], 'page')} checked: {count(summary['new'], 'new snapshot')}, "
+        f"{summary['unchanged']} unchanged, {others}, {summary['failed']} failed; {count(summary['changes'], 'change')}"
     )
     for page in result.pages:
         for kind, line in page.changes:

@@ -5,6 +5,7 @@ Works on a database that has never run (or does not exist yet): there is simply 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.config import Config
+from monitor.jobs import ACTION_NAMES
 from monitor.schedule import load_jobs, next_fire_time, parse_time, read_job_state
+from snapshots.core.describe import count
 from snapshots.store import outbox as queue
 from snapshots.store import writes
 from snapshots.store.db import open_db
@@ -52,12 +55,51 @@ class FailingPage:
 
 
 @dataclass(frozen=True)
+class LastRun:
+    """The latest run of one action, however it was started."""
+
+    action: str
+    started: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
 class Status:
     now: datetime
     database_exists: bool
     jobs: list[JobStatus]
     failing_pages: list[FailingPage]
     outbox: dict[str, int]  # status -> rows
+    last_runs: dict[str, LastRun]  # action -> its latest run (absent: never ran)
+
+
+def _sweep_outcome(row: dict[str, Any]) -> str:
+    if row["status"] == "running":
+        return "running, or interrupted"
+    if row["status"] != "ok":
+        return f"{row['status']}: {row['error'] or 'no reason recorded'}"
+    done = json.loads(row["summary"] or "{}")
+    parts = [count(done.get("checked", 0), "page") + " checked", f"{done.get('new', 0)} new"]
+    parts += [f"{done['failed']} failed"] * bool(done.get("failed"))
+    parts.append(count(done.get("changes", 0), "change"))
+    return "ok, " + ", ".join(parts)
+
+
+def _last_runs(jobs: list[JobStatus], sweep: dict[str, Any] | None) -> dict[str, LastRun]:
+    """Sweeps are recorded in `runs` by whoever starts them (`tipwatch run` included); the other actions
+    only run as scheduled jobs, whose latest start is in job_state."""
+    out: dict[str, LastRun] = {}
+    for action in ACTION_NAMES:
+        started = [(j.last_started, j.result) for j in jobs if j.action == action and j.last_started]
+        if started:
+            moment, result = max(started)
+            out[action] = LastRun(action, moment, result)
+    if sweep is not None:
+        moment = parse_time(sweep["started_at"])
+        previous = out.get("sweep")
+        if moment is not None and (previous is None or previous.started <= moment):
+            out["sweep"] = LastRun("sweep", moment, _sweep_outcome(sweep))
+    return out
 
 
 def collect_status(config: Config, db_path: Path, now: datetime | None = None) -> Status:
@@ -67,6 +109,7 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
     states: dict[str, dict[str, Any]] = {}
     failing: list[FailingPage] = []
     outbox: dict[str, int] = {}
+    sweep: dict[str, Any] | None = None
     exists = db_path.exists()
     if exists:
         db = open_db(db_path, readonly=True)
@@ -74,27 +117,30 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
             states = read_job_state(db)
             failing = [FailingPage(e, s, n, parse_time(since), err) for e, s, n, since, err in writes.failing_pages(db)]
             outbox = queue.counts_by_status(db)
+            sweep = writes.last_run(db, "sweep")
         finally:
             db.close()
+    statuses = [
+        JobStatus(
+            id=job.id,
+            action=job.config.action,
+            schedule=job.config.cron + (f" (months {job.config.months})" if job.config.months else ""),
+            enabled=job.config.enabled,
+            last_started=parse_time(states.get(job.id, {}).get("last_started_at")),
+            last_success=parse_time(states.get(job.id, {}).get("last_success_at")),
+            last_error=states.get(job.id, {}).get("last_error"),
+            last_error_at=parse_time(states.get(job.id, {}).get("last_error_at")),
+            next_run=next_fire_time(job.trigger, now) if job.config.enabled else None,
+        )
+        for job in jobs
+    ]
     return Status(
         now=now,
         database_exists=exists,
-        jobs=[
-            JobStatus(
-                id=job.id,
-                action=job.config.action,
-                schedule=job.config.cron + (f" (months {job.config.months})" if job.config.months else ""),
-                enabled=job.config.enabled,
-                last_started=parse_time(states.get(job.id, {}).get("last_started_at")),
-                last_success=parse_time(states.get(job.id, {}).get("last_success_at")),
-                last_error=states.get(job.id, {}).get("last_error"),
-                last_error_at=parse_time(states.get(job.id, {}).get("last_error_at")),
-                next_run=next_fire_time(job.trigger, now) if job.config.enabled else None,
-            )
-            for job in jobs
-        ],
+        jobs=statuses,
         failing_pages=failing,
         outbox=outbox,
+        last_runs=_last_runs(statuses, sweep),
     )
 
 
@@ -115,13 +161,16 @@ def render_status(status: Status, tz: ZoneInfo, db_path: Path) -> list[str]:
     if not status.database_exists:
         lines.append(f"Database {db_path} does not exist yet: nothing has run.")
         return lines
+    lines.append("Last run of each action (scheduled or by hand):")
+    for action in ACTION_NAMES:
+        run = status.last_runs.get(action)
+        lines.append(f"  {action:<8}  " + (f"{_when(run.started, tz)}: {run.outcome}" if run else "never"))
     if status.failing_pages:
         lines.append(f"Failing pages ({len(status.failing_pages)}):")
         for page in status.failing_pages:
             since = _when(page.failing_since, tz) if page.failing_since else "unknown"
-            lines.append(
-                f"  {page.edition} {page.slug}: {page.failures} failed check(s) since {since}: {page.last_error or '?'}"
-            )
+            failures = count(page.failures, "failed check")
+            lines.append(f"  {page.edition} {page.slug}: {failures} since {since}: {page.last_error or '?'}")
     else:
         lines.append("Failing pages: none")
     counts = ", ".join(f"{name} {n}" for name, n in status.outbox.items())

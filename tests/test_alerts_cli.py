@@ -77,9 +77,9 @@ def test_pending_then_retry_dead_letters(env, httpserver, tmp_path):
 
     httpserver.clear_all_handlers()
     httpserver.expect_request("/hook/SECRET").respond_with_data("ok")
-    assert "0 message(s)" in env("retry").output  # dead letters stay dead without --dead
+    assert "0 messages" in env("retry").output  # dead letters stay dead without --dead
     result = env("retry", "--dead")
-    assert result.exit_code == 0 and result.output.startswith("sent 2 message(s) covering 2 alert(s)")
+    assert result.exit_code == 0 and result.output.startswith("sent 2 messages covering 2 alerts")
     assert {r["status"] for r in outbox(db)} == {"sent"}
 
 

@@ -90,7 +90,7 @@ def test_edition_digest_counts_moves():
         {"country": "Peru", "detail": {"from": "Tier 2", "to": "Tier 1", "direction": "upgrade"}},
     ]
     m = compose([{"type": "edition_digest", "edition": 2025, "changes": moves, "countries": 186}], base_url=BASE)
-    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 2 upgrades, 1 downgrades"
+    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 2 upgrades, 1 downgrade"
     assert "Japan: [-Tier 2-] -> [+Tier 2 Watch List+]" in m.text
 
 

@@ -89,7 +89,7 @@ def test_release_digest_composed_from_the_editions_changes(tmp_path, capsys):
     assert alerts.deliver_pending(db, config).messages == 1
     out = capsys.readouterr().out
     assert out.count("=== ") == 1
-    assert "2025 report published: 3 countries, 2 upgrades, 1 downgrades" in out
+    assert "2025 report published: 3 countries, 2 upgrades, 1 downgrade" in out
     assert "Japan: [-Tier 2-] -> [+Tier 3+]" in out
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from snapshots.store.db import open_db
@@ -39,6 +41,14 @@ def test_demo_runs_offline_and_reports_every_tier_move(tmp_path: Path) -> None:
         assert f"{year} report published: 7 countries" in result.stdout
     # The post-release edit is picked up as a revision, not as a new edition.
     assert "(2024 report, revised)" in result.stdout
+    # Read as a newcomer would: each subject once, no links to a page that is not running, plurals right,
+    # and the pages that are not narratives explained the first time.
+    assert result.stdout.count("now tracking 7 pages") == 1
+    assert result.stdout.count("2023 report published") == 1
+    assert "http://127.0.0.1:8150" not in result.stdout and "/changes/" not in result.stdout
+    assert "1 upgrade," in result.stdout and "1 upgrades" not in result.stdout
+    assert "1 new snapshot," in result.stdout and "1 new snapshots" not in result.stdout
+    assert result.stdout.count("not narratives (the introduction and other pages") == 1
     db = open_db(db_path)
     assert db["snapshots"].count == 36  # 7 countries x 5 editions + 1 revision
     assert db.execute("select count(*) from checks where outcome = 'error'").fetchone()[0] == 0
@@ -52,3 +62,30 @@ def test_demo_refuses_to_overwrite(tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and "already exists" in result.stderr
     assert existing.read_bytes() == b"precious"
+
+
+def test_demo_serve_links_its_alerts_to_the_page_it_serves(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "demo", "--serve", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        out = []
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("Browse it at "):
+                break
+        text = "".join(out)
+        served = re.search(r"Browse it at (http://127\.0\.0\.1:\d+)/", text)
+        assert served, text
+        links = re.findall(r"^\s+(http://\S+)$", text, re.MULTILINE)
+        assert links and all(link.startswith(served.group(1)) for link in links), links
+        with urllib.request.urlopen(links[-1], timeout=10) as response:  # loopback: the demo's own page
+            assert response.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

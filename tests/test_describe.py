@@ -26,3 +26,10 @@ def test_the_layout_kind_reaches_an_alert_through_describe_alone() -> None:
     message = compose([item], base_url="http://localhost")
     assert "The recommendations (7 before) are missing from this version." in message.text
     assert describe.what_changed([detail]) == "recommendations missing"
+
+
+def test_parts_are_named_as_readers_name_them() -> None:
+    assert describe.part_name("trafficking_profile") == "Trafficking profile"
+    assert describe.part_name("summary") == describe.part_name("findings") == "Findings"
+    assert describe.section_title("government_efforts") == "GOVERNMENT EFFORTS"
+    assert describe.count(1, "upgrade") == "1 upgrade" and describe.count(2, "country", "countries") == "2 countries"

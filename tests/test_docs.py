@@ -55,3 +55,30 @@ def _cli_options() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("command", "option"), _cli_options())
 def test_readme_documents_every_cli_option(command: str, option: str) -> None:
     assert re.search(rf"{re.escape(option)}\b", README), f"{command} {option} is not in README.md"
+
+
+def _command_rows() -> list[str]:
+    """The first cells of the README's command table: "`tipwatch diff COUNTRY [--from A] ...`"."""
+    return [line.split("|")[1] for line in README.splitlines() if line.startswith("| `tipwatch ")]
+
+
+def _row_of(command: str) -> str | None:
+    """The command table's row for a command path ("diff", "alerts retry"): it names `tipwatch <first word>`
+    and every further word of the path."""
+    first, *rest = command.split()
+    for cell in _command_rows():
+        if re.search(rf"`tipwatch {re.escape(first)}\b", cell) and all(re.search(rf"\b{w}\b", cell) for w in rest):
+            return cell
+    return None
+
+
+@pytest.mark.parametrize(("command", "option"), [(c, o) for c, o in _cli_options() if c != "tipwatch"])
+def test_readme_command_table_lists_every_option_in_its_commands_row(command: str, option: str) -> None:
+    row = _row_of(command.removeprefix("tipwatch "))
+    assert row is not None, f"{command} has no row in the README's command table"
+    assert re.search(rf"{re.escape(option)}\b", row), f"{command} {option} is not in its README table row"
+
+
+@pytest.mark.parametrize("command", [name for name, _ in all_commands()])
+def test_readme_command_table_has_a_row_for_every_command(command: str) -> None:
+    assert _row_of(command) is not None, f"tipwatch {command} has no row in the README's command table"

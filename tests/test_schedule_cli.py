@@ -244,7 +244,7 @@ def test_status_shows_last_and_next_runs_failing_pages_and_the_outbox(tmp_path: 
     assert "last 2026-10-31 23:05 UTC: failed: FetchError: timeout" in out
     assert "next 2027-06-01 00:05 UTC" in out  # release window only, from a November "now"
     assert "disabled" in out
-    assert "2025 japan: 3 failed check(s) since 2026-11-25 06:15 UTC: http_5xx: 503" in out
+    assert "2025 japan: 3 failed checks since 2026-11-25 06:15 UTC: http_5xx: 503" in out
     assert "chile" not in out
     assert "Alerts in the outbox: dead 1, pending 2" in out
     assert db_path.stat().st_mtime_ns == mtime  # read-only

@@ -63,9 +63,9 @@ def test_reparse_records_new_parses_and_keeps_the_index(swept: tuple[SampleSite,
     _, db_path = swept
     runner = CliRunner()
     current = runner.invoke(cli, ["--db", str(db_path), "reparse"])
-    assert current.exit_code == 0 and "reparsed 0 snapshot(s); 2 already current" in current.output
+    assert current.exit_code == 0 and "reparsed 0 snapshots; 2 already current" in current.output
     forced = runner.invoke(cli, ["--db", str(db_path), "reparse", "--all"])
-    assert forced.exit_code == 0 and "reparsed 2 snapshot(s)" in forced.output
+    assert forced.exit_code == 0 and "reparsed 2 snapshots" in forced.output
     db = open_db(db_path)
     assert db["parses"].count == 2
     assert db.execute("select count(*) from sections").fetchone()[0] > 0

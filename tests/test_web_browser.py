@@ -158,3 +158,36 @@ def test_a_missing_browser_skips_locally_but_fails_in_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="no browser"):
         _unavailable("no browser")
+
+
+PHONE_PAGES = (
+    "/",
+    "/countries",
+    "/editions",
+    "/editions/2024",
+    "/countries/ruritania",
+    "/countries/freedonia/diff",
+    "/countries/freedonia/diff?mode=side",
+    "/countries/japan/diff",
+    "/changes/1",
+    "/search?q=shelter",
+    "/snapshots/1",
+    "/countries/freedonia/2025/sections/prosecution",
+)
+
+
+def test_every_page_fits_a_phone_without_sideways_scrolling(browser, server, tmp_path_factory):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = context.new_page()
+    shots = tmp_path_factory.mktemp("phone")
+    try:
+        overflowing = {}
+        for path in PHONE_PAGES:
+            page.goto(f"{server}{path}")
+            scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if scroll > inner:
+                overflowing[path] = scroll
+            page.screenshot(path=str(shots / (path.strip("/").replace("/", "_").replace("?", "_") or "home")) + ".png")
+        assert not overflowing, f"wider than 390 px (look at the screenshots in {shots}): {overflowing}"
+    finally:
+        context.close()

@@ -14,6 +14,9 @@ class StdoutChannel(Channel):
     OPTIONS = {}  # noqa: RUF012
 
     def send(self, message: Message, *, key: str) -> str:
-        sys.stdout.write(clean_text(f"=== {message.subject}\n{message.text}\n"))
+        # A one-part message's text opens with the subject's own words: print them once.
+        first, _, rest = message.text.partition("\n")
+        body = rest if message.subject.endswith(first) else message.text
+        sys.stdout.write(clean_text(f"=== {message.subject}\n{body}\n"))
         sys.stdout.flush()
         return "printed"

@@ -10,6 +10,7 @@ import click
 import alerts
 from alerts import DeliveryError
 from monitor.cli import AppContext, pass_app
+from snapshots.core.describe import count
 
 STATUSES = ("pending", "sending", "sent", "dead")
 
@@ -78,13 +79,13 @@ def retry(app: AppContext, dead: bool) -> None:
     if report.busy:
         raise click.ClickException("another delivery is running on this database; try again in a moment")
     click.echo(
-        f"sent {report.messages} message(s) covering {report.sent} alert(s); "
+        f"sent {count(report.messages, 'message')} covering {count(report.sent, 'alert')}; "
         f"{report.retrying} waiting to retry; {report.dead} now dead letters"
     )
     if report.resent:
-        click.echo(f"{report.resent} alert(s) were interrupted mid-send earlier and were sent again (same key)")
+        click.echo(f"{count(report.resent, 'alert')} interrupted mid-send earlier, sent again (same key)")
     if report.unrouted:
-        click.echo(f"{report.unrouted} alert(s) wait for channels that are not configured or are disabled")
+        click.echo(f"{count(report.unrouted, 'alert')} waiting for channels that are not configured or are disabled")
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     if report.errors:

@@ -25,6 +25,7 @@ from monitor.parse import parse_narrative
 from snapshots import read
 from snapshots.core import describe
 from snapshots.core.compare import NarrativeDiff, compare, diff_narratives
+from snapshots.core.countries import display_name
 from snapshots.core.models import KINDS, Narrative
 from snapshots.core.recommendations import recommendation_tracker
 from snapshots.core.text import TextDiff
@@ -93,12 +94,9 @@ def _text_block(title: str, text: TextDiff, console: Console, changes_only: bool
 
 def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, header: str = "") -> None:
     """The structured summary first (tier, recommendations by label, sections), then the word diffs."""
-    editions = (
-        f"{diff.new_edition} report vs {diff.old_edition} report"
-        if diff.comparison == "edition"
-        else f"{diff.new_edition} report, revised"
-    )
-    console.print(Text(f"{diff.country}: {editions} ({diff.comparison} comparison){header}", style="bold"))
+    editions = describe.heading(diff.comparison, diff.old_edition, diff.new_edition, identical=diff.identical)
+    kind = "" if diff.identical else f" ({diff.comparison} comparison)"
+    console.print(Text(f"{diff.country}: {editions}{kind}{header}", style="bold"))
     tier = diff.tier
     line = f"Tier: {tier.old}" if tier.direction == "same" else f"Tier: {tier.old} -> {tier.new} ({tier.direction})"
     flags = [f"Watch List streak {tier.watch_list_streak}"] if tier.watch_list_streak else []
@@ -113,8 +111,12 @@ def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, he
         "Recommendations: " + (", ".join(f"{n} {describe.label_words(label)}" for label, n in labels.items()) or "none")
     )
     changed = [("findings", diff.findings.share_changed)] if diff.findings.changed else []
-    changed += [(s.name, s.text.share_changed) for s in diff.sections if s.status == "changed"]
-    others = [f"{s.name} {s.status}" for s in diff.sections if s.status in ("added", "removed")]
+    changed += [
+        (describe.part_name(s.name).lower(), s.text.share_changed) for s in diff.sections if s.status == "changed"
+    ]
+    others = [
+        f"{describe.part_name(s.name).lower()} {s.status}" for s in diff.sections if s.status in ("added", "removed")
+    ]
     console.print(
         "Changed: " + (", ".join([*(f"{n} ({round(share * 100)}%)" for n, share in changed), *others]) or "nothing")
     )
@@ -238,14 +240,21 @@ def diff(
 @click.command("tiers")
 @click.argument("country", required=False)
 @click.option("--edition", type=int, metavar="YEAR", help="Every tier move of this edition against the previous one.")
+@click.option("--all", "whole", is_flag=True, help="The edition's whole table: country, tier, previous tier, streak.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @pass_app
-def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: bool) -> None:
+def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool, as_csv: bool) -> None:
     """A country's tier timeline, or (with --edition) an edition's tier moves against the previous edition.
 
-    Without arguments: the tier moves of the latest stored edition.
+    Without arguments: the tier moves of the latest stored edition. With --all: every country of the
+    edition, not only those that moved.
     """
     db = app.open_db(readonly=True)
+    stored = [e.edition for e in read.editions(db)]
+    if not stored:
+        raise click.ClickException("no snapshots stored yet")
+    if edition is not None and edition not in stored:
+        raise click.ClickException(f"no {edition} edition stored; editions: {', '.join(map(str, sorted(stored)))}")
     if country:
         key = _country(db, country)
         points = read.tier_timeline(db, key)
@@ -264,12 +273,14 @@ def tiers(app: AppContext, country: str | None, edition: int | None, as_csv: boo
             ]
             for p in points
         ]
-        title = f"{key}: tier timeline"
+        title = f"{read.country_names(db).get(key, key)}: tier timeline"
+    elif whole:
+        year = edition if edition is not None else stored[0]
+        header = list(read.TABLE_COLUMNS)
+        rows = [read.table_cells(r) for r in read.edition_table(db, year) or []]
+        title = f"{year} report: every country"
     else:
-        stored = read.editions(db)
-        if not stored:
-            raise click.ClickException("no snapshots stored yet")
-        year = edition if edition is not None else stored[0].edition
+        year = edition if edition is not None else stored[0]
         previous, moves = read.edition_moves(db, year)
         header = ["country", "from", "to", "direction"]
         rows = [[m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
@@ -350,7 +361,7 @@ def recommendations(app: AppContext, country: str, as_json: bool) -> None:
             }
         )
         return
-    table = Table(title=f"{key}: recommendations", show_lines=True)
+    table = Table(title=f"{read.country_names(db).get(key, key)}: recommendations", show_lines=True)
     table.add_column("recommendation (latest wording)", ratio=3)
     for edition in tracker.editions:
         table.add_column(str(edition))
@@ -376,13 +387,20 @@ def _load(source: str) -> Narrative:
 @click.argument("new", metavar="NEW")
 @click.option("--json", "as_json", is_flag=True, help='Print {"changes": [...]}.')
 @click.option("--changes-only", is_flag=True, help="Show only changed passages with a little context.")
+@click.option("--force", is_flag=True, help="Compare even when the two pages are of different countries.")
 @color_option
-def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, color: bool | None) -> None:
+def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, force: bool, color: bool | None) -> None:
     """Compare two narrative pages (files or URLs) directly, without the database.
 
-    An edition comparison when their editions differ, a revision comparison otherwise.
+    An edition comparison when their editions differ, a revision comparison otherwise. Two pages of
+    different countries are refused (exit 1) unless --force.
     """
     old_n, new_n = _load(old), _load(new)
+    if old_n.country_key != new_n.country_key and not force:
+        raise click.ClickException(
+            f"{old} is {display_name(old_n.country)} and {new} is {display_name(new_n.country)}:"
+            " different countries (--force compares them anyway)"
+        )
     if as_json:
         _echo_json({"changes": [c.to_json() for c in compare(old_n, new_n)]})
         return

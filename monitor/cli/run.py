@@ -14,6 +14,7 @@ import click
 from monitor.cli import AppContext, pass_app
 from monitor.config import check_country
 from monitor.pipeline import PageOutcome, SweepResult, sweep
+from snapshots.core.describe import count
 from snapshots.core.safe_text import clean_text
 
 
@@ -97,7 +98,11 @@ def print_summary(result: SweepResult) -> None:
     if result.missing_editions:
         rows.append(("not published", ", ".join(map(str, result.missing_editions))))
     rows += [(f"unreachable {year}", reason) for year, reason in sorted(result.unreachable.items())]
-    rows += [(key, str(summary[key])) for key in ("checked", "unchanged", "new", "skipped", "failed", "changes")]
+    rows += [(key, str(summary[key])) for key in ("checked", "unchanged", "new")]
+    others = summary["skipped"]
+    rows.append(("not narratives", f"{others} (the introduction and other pages that are not a country's narrative)"
+                 if others else "0"))  # fmt: skip
+    rows += [(key, str(summary[key])) for key in ("failed", "changes")]
     rows += [(f"  failed: {kind}", str(n)) for kind, n in sorted(result.failures.items())]
     rows.append(("alerts sent", str(result.delivered)))
     width = max(len(name) for name, _ in rows)
@@ -121,7 +126,8 @@ def reparse(app: AppContext, force: bool) -> None:
     db = app.open_db()
     report = reparse_all(db, force=force)
     click.echo(
-        f"reparsed {report.reparsed} snapshot(s); {report.current} already current; {report.failed} failed to parse"
+        f"reparsed {count(report.reparsed, 'snapshot')}; {report.current} already current;"
+        f" {report.failed} failed to parse"
     )
     for line in report.errors[:20]:
         click.echo(f"  {line}", err=True)
@@ -148,12 +154,19 @@ def demo(keep: str | None, quiet_alerts: bool, serve: bool, port: int) -> None:
         path = Path(keep) if keep else Path(tmp) / "demo.db"
         if path.exists():
             raise click.ClickException(f"{path} already exists; choose a new path for --keep")
-        build_sample_db(path, echo=click.echo, alerts=not quiet_alerts)
-        click.echo(f"\nDone. Database: {path}" + ("" if keep or serve else " (deleted on exit; use --keep PATH)"))
-        if serve:
-            from monitor.web.server import serve_forever
+        server = None
+        if serve:  # bound first, so that the alert messages link to the page that will really be there
+            from monitor.web import server as web
 
-            serve_forever(path, port=port, announce=lambda url: click.echo(f"Browse it at {url} (Ctrl-C to stop)"))
+            server = web.bind(path, port=port)
+        build_sample_db(
+            path, echo=click.echo, alerts=not quiet_alerts, links=web.url(server).rstrip("/") if server else ""
+        )
+        click.echo(f"\nDone. Database: {path}" + ("" if keep or serve else " (deleted on exit; use --keep PATH)"))
+        if server is not None:
+            web.serve_forever(
+                path, server=server, announce=lambda url: click.echo(f"Browse it at {url} (Ctrl-C to stop)")
+            )
 
 
 COMMANDS: list[click.Command] = [run, demo, reparse]

@@ -7,7 +7,9 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -32,7 +34,7 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
-from monitor.web import args, diffview
+from monitor.web import args, diffview, times
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
 from monitor.web.hosts import host_guard
@@ -74,8 +76,12 @@ def create_app(db_path: str | Path, *, hosts: Iterable[str] = ()) -> Flask:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
-    app.jinja_env.globals.update(tiers=TIERS, version=__version__, tier_css=_tier_css)
+    app.jinja_env.globals.update(
+        tiers=TIERS, version=__version__, tier_css=_tier_css, move_words=describe.move_words, heading=describe.heading
+    )
     app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["part"] = describe.part_name
+    app.jinja_env.filters["readable_time"] = times.readable
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app
@@ -186,12 +192,37 @@ def home() -> Any:
     return render("home.html", model, options=read.filter_options(db()))
 
 
+@pages.route("/editions")
+def editions() -> Any:
+    return render("editions.html", {"editions": read.editions(db())})
+
+
 @pages.route("/editions/<int:edition>")
 def edition(edition: int) -> Any:
     overview = read.edition_overview(db(), edition)
     if overview is None:
         abort(404, description=f"No snapshots of the {edition} edition.")
-    return render("edition.html", {"edition": overview})
+    sort = args.choice_arg("sort", tuple(read.TABLE_SORTS), "country")
+    table = read.edition_table(db(), edition, sort=sort)
+    return render("edition.html", {"edition": overview, "table": table, "sort": sort})
+
+
+@pages.route("/editions/<int:edition>.csv")
+def edition_csv(edition: int) -> Response:
+    table = read.edition_table(db(), edition, sort=args.choice_arg("sort", tuple(read.TABLE_SORTS), "country"))
+    if table is None:
+        abort(404, description=f"No snapshots of the {edition} edition.")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(read.TABLE_COLUMNS)
+    writer.writerows(read.table_cells(row) for row in table)
+    disposition = f'attachment; filename="tipwatch-{edition}-tiers.csv"'
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+@pages.route("/countries")
+def countries() -> Any:
+    return render("countries.html", {"countries": read.country_index(db())})
 
 
 @pages.route("/countries/<country_key>")
@@ -244,7 +275,7 @@ def diff(country_key: str) -> Any:
         "next": (sequence[j], sequence[j + 1]) if j + 1 < len(sequence) else None,
     }
     sections = [
-        {"section": s, "rows": diffview.layout(s.ops, changes_only=changes_only)}
+        {"section": s, "rows": diffview.layout(s.ops, changes_only=changes_only, boilerplate=s.boilerplate)}
         for s in view.sections
         if not (changes_only and s.status == "same")
     ]
@@ -298,7 +329,8 @@ def change(change_id: int) -> Any:
         for side, snapshot_id in (("old", found.old_snapshot_id), ("new", found.new_snapshot_id))
     }
     ops = getattr(found.detail, "diff", ())
-    rows = diffview.layout(list(ops), changes_only=False) if ops else []
+    drift = getattr(found.detail, "boilerplate", ())
+    rows = diffview.layout(list(ops), changes_only=False, boilerplate=drift) if ops else []
     lines = describe.lines(found.detail)
     if rows:  # the inline diff below replaces the excerpt that closes the lines
         lines = lines[:-1]
@@ -310,7 +342,7 @@ def change(change_id: int) -> Any:
 def snapshot(snapshot_id: int) -> Any:
     ref, narrative = _snapshot_or_404(snapshot_id)
     parts = searchable_parts(narrative)
-    return render("snapshot.html", {"snapshot": ref, "parts": parts})
+    return render("snapshot.html", {"snapshot": ref, "parts": parts, "heading": narrative.heading})
 
 
 @pages.route("/snapshots/<int:snapshot_id>/sections/<section>")
@@ -378,7 +410,8 @@ def feed() -> Response:
 
 @pages.route("/countries/<country_key>/feed.atom")
 def country_feed(country_key: str) -> Response:
-    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {country_key}")
+    name = read.country_names(db()).get(country_key, country_key)
+    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {name}")
 
 
 @pages.route("/kinds/<kind>/feed.atom")

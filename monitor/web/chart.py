@@ -102,10 +102,11 @@ def tier_chart(timeline: list[TierPoint]) -> TierChart | None:
     for i, point in enumerate(points):
         continues = i + 1 < len(points) and points[i + 1].streak == point.streak + 1
         if point.streak >= 2 and not continues:
-            start_x = x_of(point.edition - point.streak + 1) - COLUMN / 2 + 4
-            streaks.append(
-                Band(start_x, point.y - ROW / 2 + 3, point.streak * COLUMN - 8, ROW - 6, f"{point.streak} years")
-            )
+            # A streak the narrative states began before the first edition stored is drawn from the first
+            # column, never over the row labels on the left.
+            start_x = max(x_of(point.edition - point.streak + 1), x_of(first)) - COLUMN / 2 + 4
+            end_x = point.x + COLUMN / 2 - 4
+            streaks.append(Band(start_x, point.y - ROW / 2 + 3, end_x - start_x, ROW - 6, f"{point.streak} years"))
     height = int(TOP + 5.4 * ROW + BOTTOM)
     special = [
         Band(p.x - COLUMN / 2, TOP, COLUMN, height - TOP - BOTTOM, "Special Case")

@@ -1,15 +1,16 @@
 """Lay out word-diff ops (from snapshots.core.compare) for reading: paragraph rows, inline or side by side.
 
 No diffing happens here: the ops are split at paragraph breaks so that the two sides of a side-by-side view
-stay aligned, and unchanged paragraphs can be folded away for the changes-only view.
+stay aligned, and unchanged paragraphs can be folded away for the changes-only view. Each laid-out op is
+(op, text, drift): drift marks edition boilerplate, which the page dims as the terminal does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-Op = tuple[int, str]
+Op = tuple[int, str, bool]
 PARAGRAPH_BREAK = "\n\n"
 
 
@@ -19,15 +20,15 @@ class Row:
 
     @property
     def changed(self) -> bool:
-        return any(op != 0 for op, _ in self.ops)
+        return any(op != 0 for op, _, _ in self.ops)
 
     @property
     def left(self) -> list[Op]:
-        return [(op, text) for op, text in self.ops if op <= 0]
+        return [item for item in self.ops if item[0] <= 0]
 
     @property
     def right(self) -> list[Op]:
-        return [(op, text) for op, text in self.ops if op >= 0]
+        return [item for item in self.ops if item[0] >= 0]
 
 
 @dataclass(frozen=True)
@@ -37,23 +38,24 @@ class Gap:
     paragraphs: int
 
 
-def paragraph_rows(ops: Iterable[Sequence]) -> list[Row]:
+def paragraph_rows(ops: Iterable[Sequence], boilerplate: Collection[int] = ()) -> list[Row]:
     rows: list[Row] = []
     current: list[Op] = []
-    for op, text in ops:
+    for index, (op, text) in enumerate(ops):
+        drift = index in boilerplate
         for i, part in enumerate(str(text).split(PARAGRAPH_BREAK)):
             if i > 0 and current:
                 rows.append(Row(current))
                 current = []
             if part.strip():
-                current.append((int(op), part))
+                current.append((int(op), part, drift))
     if current:
         rows.append(Row(current))
     return rows
 
 
-def layout(ops: Iterable[Sequence], *, changes_only: bool) -> list[Row | Gap]:
-    rows = paragraph_rows(ops)
+def layout(ops: Iterable[Sequence], *, changes_only: bool, boilerplate: Collection[int] = ()) -> list[Row | Gap]:
+    rows = paragraph_rows(ops, set(boilerplate))
     if not changes_only:
         return list(rows)
     out: list[Row | Gap] = []

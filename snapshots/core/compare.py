@@ -52,6 +52,17 @@ class NarrativeDiff:
     sections: tuple[SectionDiff, ...]
     changes: tuple[Change, ...] = field(default=())
 
+    @property
+    def identical(self) -> bool:
+        """The same narrative on both sides (a snapshot against itself, or an unchanged page): not a revision."""
+        return (
+            self.comparison == "revision"
+            and not self.changes
+            and not self.findings.changed
+            and all(s.status == "same" for s in self.sections)
+            and all(r.label == "kept" for r in self.recommendations)
+        )
+
     def recommendations_by_label(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for rec in self.recommendations:
@@ -61,6 +72,7 @@ class NarrativeDiff:
     def to_json(self) -> dict[str, Any]:
         return {
             "comparison": self.comparison,
+            "identical": self.identical,
             "country": self.country,
             "country_key": self.country_key,
             "old_edition": self.old_edition,

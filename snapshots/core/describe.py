@@ -38,18 +38,36 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 upgrade", "2 upgrades", "0 countries" (pass `plural` where adding an s is wrong)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def label_words(label: str) -> str:
     """ "possibly_reworded" -> "possibly reworded"."""
     return label.replace("_", " ")
 
 
+def part_name(name: str) -> str:
+    """A part of a narrative as readers call it: "trafficking_profile" -> "Trafficking profile". The summary
+    paragraph is "Findings" everywhere (the change kind's own word), never "Summary"."""
+    return "Findings" if name in ("summary", "findings") else name.replace("_", " ").capitalize()
+
+
 def section_title(name: str) -> str:
     """ "trafficking_profile" -> "TRAFFICKING PROFILE", as the report prints its headings."""
-    return name.replace("_", " ").upper()
+    return part_name(name).upper()
 
 
 def percent(share: float) -> int:
     return round(share * 100)
+
+
+def move_words(direction: str, previous_tier: str | None) -> str:
+    """A tier move as a table cell: "downgrade", "upgrade", "status change", "first covered", or "" (same)."""
+    if previous_tier is None:
+        return "first covered"
+    return {"same": "", "status": "status change"}.get(direction, direction)
 
 
 def where(comparison: str, old_edition: int | None, new_edition: int | None) -> str:
@@ -57,6 +75,15 @@ def where(comparison: str, old_edition: int | None, new_edition: int | None) -> 
     if comparison == "revision":
         return f"{new_edition} report, revised"
     return f"{new_edition} vs {old_edition} report"
+
+
+def heading(comparison: str, old_edition: int | None, new_edition: int | None, *, identical: bool = False) -> str:
+    """What a diff compares, as its heading says it: "2024 report vs 2023 report", "2024 report, revised"."""
+    if identical:
+        return f"{new_edition} report, identical"
+    if comparison == "revision":
+        return f"{new_edition} report, revised"
+    return f"{new_edition} report vs {old_edition} report"
 
 
 def _short(text: str, limit: int = SUMMARY_ITEM_CHARS) -> str:
@@ -174,11 +201,11 @@ def _findings_lines(d: FindingsDetail) -> list[Line]:
 
 def _section_summary(d: SectionDetail, name: str, where: str) -> str:
     share = f", {percent(d.share_changed)}% of words" if d.status == "changed" else ""
-    return f"{name}: {section_title(d.section)} {d.status}{share} ({where})"
+    return f"{name}: {part_name(d.section)} section {d.status}{share} ({where})"
 
 
 def _section_lines(d: SectionDetail) -> list[Line]:
-    return [(("strong", f"Section {label_words(d.section)} {d.status}"),), *_text_lines(d)]
+    return [(("strong", f"{part_name(d.section)} section {d.status}"),), *_text_lines(d)]
 
 
 def _coverage_summary(d: CoverageDetail, name: str, where: str) -> str:
@@ -250,7 +277,9 @@ def what_changed(details: Sequence[Detail]) -> str:
     parts = [b for b in (WORDING[d.kind].brief(d) for d in details) if b]
     labels = Counter(d.label for d in details if isinstance(d, RecommendationDetail))
     sections = [
-        d.section + ("" if d.status == "changed" else f" {d.status}") for d in details if isinstance(d, SectionDetail)
+        part_name(d.section).lower() + ("" if d.status == "changed" else f" {d.status}")
+        for d in details
+        if isinstance(d, SectionDetail)
     ]
     if labels:
         parts.append("recommendations: " + ", ".join(f"{n} {label_words(label)}" for label, n in labels.items()))

@@ -16,19 +16,25 @@ from snapshots.read.changes import (
 )
 from snapshots.read.diffs import PairDiff, SectionView, diff_pair
 from snapshots.read.editions import (
+    TABLE_COLUMNS,
+    TABLE_SORTS,
     CountryOverview,
     CountryRef,
     EditionCount,
     EditionOverview,
+    EditionRow,
     TierCount,
     TierPoint,
     country_overview,
     edition_moves,
     edition_overview,
+    edition_table,
     editions,
     roster,
+    table_cells,
     tier_timeline,
 )
+from snapshots.read.indexes import CountryIndexRow, country_index
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -48,12 +54,16 @@ from snapshots.read.snapshots import (
 )
 
 __all__ = [
+    "TABLE_COLUMNS",
+    "TABLE_SORTS",
     "ChangeFilter",
     "ChangeRecord",
+    "CountryIndexRow",
     "CountryOverview",
     "CountryRef",
     "EditionCount",
     "EditionOverview",
+    "EditionRow",
     "FilterOptions",
     "PairDiff",
     "RefError",
@@ -66,6 +76,7 @@ __all__ = [
     "change",
     "changes",
     "changes_by_id",
+    "country_index",
     "country_names",
     "country_overview",
     "default_pair",
@@ -73,6 +84,7 @@ __all__ = [
     "edition_moves",
     "edition_overview",
     "edition_snapshot_id",
+    "edition_table",
     "editions",
     "filter_options",
     "fts_query",
@@ -88,6 +100,7 @@ __all__ = [
     "snapshot",
     "snapshots_of",
     "snippet",
+    "table_cells",
     "tier_history",
     "tier_timeline",
 ]

@@ -22,6 +22,7 @@ class SectionView:
     status: str  # same | changed | added | removed (as compare says)
     share_changed: float
     ops: tuple[tuple[int, str], ...]
+    boilerplate: tuple[int, ...] = ()  # indices of ops that are edition boilerplate drift (shown dimmed)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,18 @@ class PairDiff:
         """The findings (summary) first, then each section."""
         findings = self.diff.findings
         views = [
-            SectionView("summary", "changed" if findings.changed else "same", findings.share_changed, findings.ops)
+            SectionView(
+                "summary",
+                "changed" if findings.changed else "same",
+                findings.share_changed,
+                findings.ops,
+                findings.boilerplate,
+            )
         ]
-        views += [SectionView(s.name, s.status, s.text.share_changed, s.text.ops) for s in self.diff.sections]
+        views += [
+            SectionView(s.name, s.status, s.text.share_changed, s.text.ops, s.text.boilerplate)
+            for s in self.diff.sections
+        ]
         return views
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlite_utils import Database
 
 from snapshots.core.countries import display_name
-from snapshots.core.models import TIERS, Narrative, TierMove
-from snapshots.core.tiers import RosterEntry, by_severity, diff_tier, tier_moves
+from snapshots.core.describe import move_words
+from snapshots.core.models import TIER_2_WATCH_LIST, TIERS, Narrative, TierMove
+from snapshots.core.tiers import RosterEntry, by_severity, diff_tier, tier_direction, tier_moves, watch_list_streak
 from snapshots.read.snapshots import SnapshotRow, latest_per_edition, narrative, snapshots_of
 
 
@@ -51,6 +54,86 @@ def edition_moves(db: Database, edition: int) -> tuple[int | None, list[TierMove
     if previous is None:
         return None, []
     return previous, tier_moves(roster(db, previous), roster(db, edition), coverage=True)
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    """A country's line in an edition's full tier table."""
+
+    country_key: str
+    country: str  # display name
+    tier: str
+    previous_tier: str | None  # None: not covered by the previous stored edition
+    direction: str  # same | upgrade | downgrade | status (newly covered)
+    watch_list_streak: int  # consecutive editions on Tier 2 Watch List up to this one (0 if not on it)
+    snapshot_id: int
+
+
+_MOVE_ORDER = {"downgrade": 0, "upgrade": 1, "status": 2, "same": 3}
+
+
+def _tier_order(tier: str | None) -> int:
+    return TIERS.index(tier) if tier in TIERS else len(TIERS)
+
+
+# How an edition's table can be ordered (each falls back to the country name).
+TABLE_SORTS: dict[str, Callable[[EditionRow], tuple[Any, ...]]] = {
+    "country": lambda r: (r.country.casefold(),),
+    "tier": lambda r: (_tier_order(r.tier), r.country.casefold()),
+    "previous": lambda r: (_tier_order(r.previous_tier), r.country.casefold()),
+    "move": lambda r: (_MOVE_ORDER.get(r.direction, 4) if r.previous_tier else 2.5, r.country.casefold()),
+    "streak": lambda r: (-r.watch_list_streak, r.country.casefold()),
+}
+TABLE_COLUMNS = ("country", "tier", "previous_tier", "move", "watch_list_streak")
+
+
+def table_cells(row: EditionRow) -> list[str | int]:
+    """A row of an edition's table as CSV and the terminal print it, in TABLE_COLUMNS order."""
+    return [
+        row.country,
+        row.tier,
+        row.previous_tier or "(not covered)",
+        move_words(row.direction, row.previous_tier),
+        row.watch_list_streak or "",
+    ]
+
+
+def edition_table(db: Database, edition: int, *, sort: str = "country") -> list[EditionRow] | None:
+    """Every country of an edition with its tier, the previous edition's tier and its Watch List streak,
+    ordered by `sort` (a key of TABLE_SORTS); None when the edition is not stored. The streak is counted as on
+    the country's own timeline."""
+    current = roster(db, edition)
+    if not current:
+        return None
+    previous_year = previous_edition(db, edition)
+    previous = roster(db, previous_year) if previous_year is not None else {}
+    histories: dict[str, dict[int, str]] = {}
+    for key, year, tier in db.execute(
+        """select s.country_key, s.edition, s.tier from snapshots s join (select max(id) as id from snapshots
+           where edition < ? group by country_key, edition) latest on latest.id = s.id where s.tier = ?""",
+        [edition, TIER_2_WATCH_LIST],
+    ).fetchall():
+        histories.setdefault(key, {})[year] = tier
+    rows = []
+    for key, entry in current.items():
+        before = previous.get(key)
+        streak = 0
+        if entry.tier == TIER_2_WATCH_LIST:
+            found = narrative(db, entry.snapshot_id)
+            if found is not None:
+                streak = watch_list_streak(replace(found, edition=edition), histories.get(key))
+        rows.append(
+            EditionRow(
+                key,
+                display_name(entry.country),
+                entry.tier,
+                before.tier if before else None,
+                tier_direction(before.tier, entry.tier) if before else "status",
+                streak,
+                entry.snapshot_id,
+            )
+        )
+    return sorted(rows, key=TABLE_SORTS[sort])
 
 
 @dataclass(frozen=True)

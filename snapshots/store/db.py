@@ -34,6 +34,8 @@ def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -
     A sqlite3 connection belongs to the thread that made it: open one per thread.
     """
     path = Path(path)
+    if path.is_dir():
+        raise StorageError(f"database {path} is a directory; give the path of a database file")
     try:
         if readonly:
             db = Database(sqlite3.connect(_readonly_uri(path), uri=True, check_same_thread=False))
@@ -42,6 +44,7 @@ def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False) -
                 path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("select count(*) from sqlite_master")  # a file that is not SQLite fails here, not later
         db.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             db.enable_wal()

@@ -316,6 +316,16 @@ def finish_run(db: Database, run_id: int, status: str, summary: dict[str, Any], 
     )
 
 
+def last_run(db: Database, job: str) -> dict[str, Any] | None:
+    """The newest `runs` row of a job ("sweep": every sweep, whether `tipwatch run`, a scheduled job or a
+    discovery started it), or None."""
+    row = db.execute(
+        "select started_at, finished_at, status, summary, error from runs where job = ? order by id desc limit 1",
+        [job],
+    ).fetchone()
+    return dict(zip(("started_at", "finished_at", "status", "summary", "error"), row, strict=True)) if row else None
+
+
 def newest_snapshot_edition(db: Database) -> int | None:
     return db.execute("select max(edition) from snapshots").fetchone()[0]
 
