@@ -26,3 +26,13 @@ def test_the_layout_kind_reaches_an_alert_through_describe_alone() -> None:
     message = compose([item], base_url="http://localhost")
     assert "The recommendations (7 before) are missing from this version." in message.text
     assert describe.what_changed([detail]) == "recommendations missing"
+
+
+def test_the_figure_kind_says_the_move_and_quotes_its_source_sentence() -> None:
+    from snapshots.core.models import FigureDetail
+
+    detail = FigureDetail("move", "convictions", "all", "persons", 9, 35, 2024, 2025, "Courts convicted 9 traffickers.")
+    assert describe.summary(detail, "Japan", "") == "Japan 2025: convictions 9, was 35 in 2024"
+    assert describe.what_changed([detail]) == "convictions 35 -> 9"
+    text = ["".join(t for _, t in line) for line in describe.lines(detail)]
+    assert text == ["Convictions: 35 in 2024 -> 9 in 2025", "Source: Courts convicted 9 traffickers."]

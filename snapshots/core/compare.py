@@ -18,6 +18,7 @@ from typing import Any
 
 from snapshots.core import describe
 from snapshots.core.countries import display_name
+from snapshots.core.figures import FIGURE_SIGNIFICANCE, extract_figures, figure_changes
 from snapshots.core.models import (
     SECTION_NAMES,
     Change,
@@ -26,6 +27,7 @@ from snapshots.core.models import (
     Detail,
     DoubtfulDetail,
     EditionDetail,
+    FigureDetail,
     FindingsDetail,
     Narrative,
     RecommendationDetail,
@@ -123,7 +125,7 @@ def diff_narratives(
         ),
         sections=_sections(old, new, fold=fold),
     )
-    return replace(diff, changes=tuple(_changes(diff)))
+    return replace(diff, changes=tuple(_changes(diff, _figure_moves(old, new, kind))))
 
 
 def compare(
@@ -151,7 +153,14 @@ def _change(diff: NarrativeDiff, significance: str, key: str, detail: Detail) ->
     return Change(significance, describe.summary(detail, diff.country, where), f"{base}:{key}", detail)
 
 
-def _changes(diff: NarrativeDiff) -> list[Change]:
+def _figure_moves(old: Narrative, new: Narrative, comparison: str) -> tuple[FigureDetail, ...]:
+    """The report's own figures between two editions (a page revised within an edition is not a new period)."""
+    if comparison != "edition" or old.edition is None or new.edition is None:
+        return ()
+    return figure_changes(extract_figures(old), extract_figures(new), old.edition, new.edition)
+
+
+def _changes(diff: NarrativeDiff, figures: Sequence[FigureDetail]) -> list[Change]:
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
@@ -179,6 +188,9 @@ def _changes(diff: NarrativeDiff) -> list[Change]:
         significance = "medium" if section.status != "changed" else text_significance(text)
         section_detail = SectionDetail(section.name, section.status, text.ops, text.share_changed, text.boilerplate)
         changes.append(_change(diff, significance, f"section:{section.name}", section_detail))
+    for figure in figures:
+        key = f"figure:{figure.label}:{figure.measure}:{figure.scope}"
+        changes.append(_change(diff, FIGURE_SIGNIFICANCE[figure.label], key, figure))
     return changes
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from snapshots.core.models import Narrative
+from snapshots.core.models import FigureDetail, Narrative
 
 MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
 SCOPES: tuple[str, ...] = ("all", "sex", "labor")
@@ -683,45 +683,13 @@ def headline_figures(figures: Iterable[Figure]) -> dict[tuple[str, str], Figure]
     return chosen
 
 
-@dataclass(frozen=True)
-class FigureChange:
-    """A figure that moved between editions ("move", medium), or a prior figure the report revised
-    ("revision", low: the new edition's "compared with N" disagrees with what the old one said)."""
-
-    kind: str  # "move" | "revision"
-    significance: str  # "medium" | "low"
-    measure: str
-    scope: str
-    unit: str
-    value: int  # move: the new figure; revision: the new edition's stated previous figure
-    was: int  # what the old edition reported
-    old_edition: int
-    new_edition: int
-    sentence: str  # the new edition's source sentence
-
-    @property
-    def summary(self) -> str:
-        label = measure_label(self.measure, self.scope)
-        if self.kind == "move":
-            return f"{label} {self.value}, was {self.was} in {self.old_edition}"
-        return (
-            f"{label}: the {self.new_edition} report gives {self.value} for the previous period, "
-            f"the {self.old_edition} report said {self.was}"
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "summary": self.summary}
-
-
-def measure_label(measure: str, scope: str = "all") -> str:
-    """ "convictions", "victims identified", "labor trafficking convictions"."""
-    label = measure.replace("_", " ")
-    return label if scope == "all" else f"{scope} trafficking {label}"
+# A move is news a reader wants (medium); a revised prior figure is a note for the record (low).
+FIGURE_SIGNIFICANCE: dict[str, str] = {"move": "medium", "revision": "low"}
 
 
 def figure_changes(
     old_figures: Iterable[Figure], new_figures: Iterable[Figure], old_edition: int, new_edition: int
-) -> tuple[FigureChange, ...]:
+) -> tuple[FigureDetail, ...]:
     """What moved between two editions' figures, measure by measure, in MEASURES and SCOPES order.
 
     A move counts when the figure changes by at least half of the old one and by at least 5; a revision
@@ -738,16 +706,16 @@ def figure_changes(
             continue
         delta = abs(after.value - before.value)
         if delta >= 5 and 2 * delta >= before.value:
-            changes.append(_change("move", "medium", after, after.value, before.value, old_edition, new_edition))
+            changes.append(_change("move", after, after.value, before.value, old_edition, new_edition))
         # "more than 350" last year and "compared with 351" now is no revision: only exact figures are checked.
+        # The same figure and prior figure again is the old period restated (a carried-over sentence), not
+        # the next period looking back.
+        restated = (after.value, after.previous) == (before.value, before.previous)
         revised = after.previous is not None and after.previous != before.value and before.qualifier is None
-        if revised and after.previous is not None and new_edition - old_edition == 1:
-            changes.append(_change("revision", "low", after, after.previous, before.value, old_edition, new_edition))
+        if revised and not restated and after.previous is not None and new_edition - old_edition == 1:
+            changes.append(_change("revision", after, after.previous, before.value, old_edition, new_edition))
     return tuple(changes)
 
 
-def _change(kind: str, significance: str, figure: Figure, value: int, was: int, old: int, new: int) -> FigureChange:
-    assert figure.unit is not None
-    return FigureChange(
-        kind, significance, figure.measure, figure.scope, figure.unit, value, was, old, new, figure.sentence
-    )
+def _change(label: str, figure: Figure, value: int, was: int, old: int, new: int) -> FigureDetail:
+    return FigureDetail(label, figure.measure, figure.scope, figure.unit, value, was, old, new, figure.sentence)

@@ -269,6 +269,23 @@ class LayoutDetail(Detail):
     before: int = 0  # how many items (or paragraphs) the previous version had
 
 
+@dataclass(frozen=True)
+class FigureDetail(Detail):
+    """A figure the report states moved between editions ("move"), or the report revised its own prior
+    figure ("revision": the new edition's "compared with N" disagrees with what the old edition said)."""
+
+    kind: ClassVar[str] = "figure"
+    label: str = "move"  # move | revision
+    measure: str = ""  # investigations | prosecutions | convictions | victims_identified
+    scope: str = "all"  # all | sex | labor
+    unit: str | None = None  # cases | persons
+    value: int | None = None  # move: the new figure; revision: the new edition's stated previous figure
+    was: int | None = None  # what the old edition reported
+    old_edition: int | None = None
+    new_edition: int | None = None
+    sentence: str = ""  # the new edition's source sentence, verbatim
+
+
 DETAILS: dict[str, type[Detail]] = {
     cls.kind: cls
     for cls in (
@@ -280,6 +297,7 @@ DETAILS: dict[str, type[Detail]] = {
         EditionDetail,
         DoubtfulDetail,
         LayoutDetail,
+        FigureDetail,
     )
 }
 KINDS: tuple[str, ...] = tuple(DETAILS)
