@@ -29,6 +29,7 @@ from snapshots.read.editions import (
     roster,
     tier_timeline,
 )
+from snapshots.read.figures import FigureRow, country_figures, edition_figures
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -54,6 +55,7 @@ __all__ = [
     "CountryRef",
     "EditionCount",
     "EditionOverview",
+    "FigureRow",
     "FilterOptions",
     "PairDiff",
     "RefError",
@@ -66,10 +68,12 @@ __all__ = [
     "change",
     "changes",
     "changes_by_id",
+    "country_figures",
     "country_names",
     "country_overview",
     "default_pair",
     "diff_pair",
+    "edition_figures",
     "edition_moves",
     "edition_overview",
     "edition_snapshot_id",
