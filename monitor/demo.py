@@ -60,7 +60,9 @@ def build_sample_db(path: str | Path, *, echo: Echo | None = None, alerts: bool 
     return path
 
 
-def _report(result: SweepResult, say: Echo, kinds: tuple[str, ...] = ("tier", "coverage", "doubtful")) -> None:
+def _report(
+    result: SweepResult, say: Echo, kinds: tuple[str, ...] = ("tier", "coverage", "doubtful", "figure")
+) -> None:
     summary = result.summary()
     say(
         f"   {summary['checked']} pages checked: {summary['new']} new snapshots, {summary['unchanged']} unchanged, "

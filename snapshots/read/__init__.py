@@ -30,6 +30,7 @@ from snapshots.read.editions import (
     tier_timeline,
 )
 from snapshots.read.figures import FigureRow, country_figures, edition_figures
+from snapshots.read.panel import PanelRow, panel
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -58,6 +59,7 @@ __all__ = [
     "FigureRow",
     "FilterOptions",
     "PairDiff",
+    "PanelRow",
     "RefError",
     "SearchHit",
     "SectionView",
@@ -83,6 +85,7 @@ __all__ = [
     "latest_narratives",
     "latest_per_edition",
     "narrative",
+    "panel",
     "previous_of",
     "resolve_country",
     "resolve_ref",
