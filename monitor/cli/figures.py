@@ -5,43 +5,20 @@ Both read through snapshots.read (the database opened read-only) and only render
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
 
 import click
 from rich.table import Table
 
 from monitor.cli import AppContext, pass_app
 from monitor.cli.console import SafeConsole
+from monitor.csvout import write_csv
 from snapshots import read
 from snapshots.core.describe import measure_label
-from snapshots.read.figures import FigureRow
+from snapshots.read.figures import CSV_COLUMNS, FigureRow
 from snapshots.read.panel import COLUMNS
-
-FIGURE_COLUMNS = (
-    "country_key",
-    "country",
-    "edition",
-    "measure",
-    "scope",
-    "value",
-    "qualifier",
-    "previous",
-    "reported",
-    "unit",
-    "section",
-    "sentence",
-)
-
-
-def _write_csv(out: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if row[k] is None else row[k] for k in header} for row in rows)
 
 
 def _stated(row: FigureRow) -> str:
@@ -78,7 +55,7 @@ def figures(app: AppContext, country: str | None, edition: int | None, as_json: 
     if as_json:
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
     elif as_csv:
-        _write_csv(sys.stdout, FIGURE_COLUMNS, (r.to_json() for r in rows))
+        write_csv(sys.stdout, CSV_COLUMNS, (r.to_json() for r in rows))
     else:
         _print_table(rows, with_country=not country)
 
@@ -116,7 +93,7 @@ def export(app: AppContext, out: str, fmt: str | None) -> None:
             json.dump(rows, handle, ensure_ascii=False, indent=1)
             handle.write("\n")
         else:
-            _write_csv(handle, COLUMNS, rows)
+            write_csv(handle, COLUMNS, rows)
     if out != "-":
         click.echo(f"wrote {len(rows)} rows ({len(COLUMNS)} columns) to {Path(out)}", err=True)
 

@@ -35,6 +35,8 @@ from monitor import __version__
 from monitor.web import args, diffview
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
+from monitor.web.figure_chart import figure_charts
+from monitor.web.figure_table import SORT_KEYS, figure_table, figures_csv
 from monitor.web.hosts import host_guard
 from snapshots import read
 from snapshots.core import describe
@@ -191,7 +193,18 @@ def edition(edition: int) -> Any:
     overview = read.edition_overview(db(), edition)
     if overview is None:
         abort(404, description=f"No snapshots of the {edition} edition.")
-    return render("edition.html", {"edition": overview})
+    sort = args.choice_arg("sort", SORT_KEYS, "country")
+    descending = args.choice_arg("order", ("asc", "desc"), "asc") == "desc"
+    figures = read.edition_figures(db(), edition)
+    model = {"edition": overview, "figures": figures}
+    return render("edition.html", model, figure_table=figure_table(figures, sort, descending))
+
+
+@pages.route("/editions/<int:edition>/figures.csv")
+def edition_figures_csv(edition: int) -> Response:
+    body = clean_text(figures_csv(read.edition_figures(db(), edition)))
+    disposition = f"attachment; filename=figures-{edition}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @pages.route("/countries/<country_key>")
@@ -200,8 +213,9 @@ def country(country_key: str) -> Any:
     if overview is None:
         abort(404, description=f"No country {country_key!r} in the database.")
     tracker = recommendation_tracker(read.latest_narratives(db(), country_key))
-    model = {"country": overview, "recommendations": tracker}
-    return render("country.html", model, chart=tier_chart(overview.timeline))
+    figures = read.country_figures(db(), country_key)
+    model = {"country": overview, "recommendations": tracker, "figures": figures}
+    return render("country.html", model, chart=tier_chart(overview.timeline), figure_charts=figure_charts(figures))
 
 
 def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int | None:

@@ -29,7 +29,7 @@ from snapshots.read.editions import (
     roster,
     tier_timeline,
 )
-from snapshots.read.figures import FigureRow, country_figures, edition_figures
+from snapshots.read.figures import CSV_COLUMNS, FigureRow, country_figures, edition_figures
 from snapshots.read.panel import PanelRow, panel
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
@@ -50,6 +50,7 @@ from snapshots.read.snapshots import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
     "ChangeFilter",
     "ChangeRecord",
     "CountryOverview",

@@ -6,7 +6,7 @@ sentence it was read from. Reads only.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,6 +34,8 @@ class FigureRow:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+
+CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(FigureRow))
 
 _SELECT = """select s.country_key, s.country, s.edition, s.id, f.measure, f.scope, f.value, f.qualifier,
     f.previous, f.reported, f.unit, f.section, f.sentence
