@@ -195,3 +195,14 @@ def test_a_figure_that_moves_between_editions_is_a_medium_figure_change() -> Non
     # A page edited within an edition is not a new reporting period: no figure change.
     revised = replace(new, edition=2024)
     assert [c.kind for c in compare(old, revised)] == ["section"]
+
+
+def test_figures_given_by_the_caller_are_compared_instead_of_extracted_again() -> None:
+    from snapshots.core.figures import extract_figures
+
+    old = _figures_narrative(2024, "Courts convicted 35 traffickers.")
+    new = _figures_narrative(2025, "Courts convicted 33 traffickers.")
+    assert [c.kind for c in compare(old, new) if c.kind == "figure"] == []
+    stored = extract_figures(_figures_narrative(2024, "Courts convicted 12 traffickers."))
+    moved = [c.summary for c in compare(old, new, figures=(stored, extract_figures(new))) if c.kind == "figure"]
+    assert moved == ["Japan 2025: convictions 33, was 12 in 2024"]

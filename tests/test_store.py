@@ -146,3 +146,17 @@ def test_migration_fills_in_the_figures_of_snapshots_stored_before_it(swept: tup
     db.conn.commit()
     db.close()
     assert _figure_rows(db_path) == before and before
+
+
+def test_the_sweep_records_the_figure_changes_compare_finds(sample_db: Path) -> None:
+    """The sweep compares the figures stored with the two snapshots; reading them again from the text agrees."""
+    from snapshots.core.compare import compare
+
+    db = open_db(sample_db)
+    recorded = read.changes(db, read.ChangeFilter(kind="figure", limit=None))
+    assert any(c.summary == "Brazil 2025: convictions 14, was 31 in 2024" for c in recorded)
+    for change in recorded:
+        old, new = read.narrative(db, change.old_snapshot_id), read.narrative(db, change.new_snapshot_id)
+        assert old is not None and new is not None
+        again = [c.summary for c in compare(old, new, comparison="edition") if c.kind == "figure"]
+        assert change.summary in again

@@ -18,7 +18,7 @@ from typing import Any
 
 from snapshots.core import describe
 from snapshots.core.countries import display_name
-from snapshots.core.figures import FIGURE_SIGNIFICANCE, extract_figures, figure_changes
+from snapshots.core.figures import FIGURE_SIGNIFICANCE, Figure, extract_figures, figure_changes
 from snapshots.core.models import (
     SECTION_NAMES,
     Change,
@@ -103,12 +103,15 @@ def diff_narratives(
     comparison: Comparison | None = None,
     tier_history: Mapping[int, str] | None = None,
     carried: Mapping[str, int] | None = None,
+    figures: tuple[Sequence[Figure], Sequence[Figure]] | None = None,
 ) -> NarrativeDiff:
     """The full structured diff of two versions of one country's narrative, with its typed changes.
 
     `comparison` defaults to "edition" when the editions differ, else "revision". `tier_history` maps
     earlier editions to this country's tier (for the Watch List streak); `carried` is `carried_counts`
     of the old edition (for how long each recommendation has been carried; edition comparisons only).
+    `figures` are the two narratives' `extract_figures`, when the caller has them stored (extracting
+    them is most of an edition comparison's time); without them they are extracted here.
     """
     kind = _comparison_of(old, new, comparison)
     fold = kind == "edition"
@@ -125,7 +128,7 @@ def diff_narratives(
         ),
         sections=_sections(old, new, fold=fold),
     )
-    return replace(diff, changes=tuple(_changes(diff, _figure_moves(old, new, kind))))
+    return replace(diff, changes=tuple(_changes(diff, _figure_moves(old, new, kind, figures))))
 
 
 def compare(
@@ -135,9 +138,11 @@ def compare(
     comparison: Comparison | None = None,
     tier_history: Mapping[int, str] | None = None,
     carried: Mapping[str, int] | None = None,
+    figures: tuple[Sequence[Figure], Sequence[Figure]] | None = None,
 ) -> list[Change]:
     """The typed changes between two versions of a narrative (see `diff_narratives` for the arguments)."""
-    return list(diff_narratives(old, new, comparison=comparison, tier_history=tier_history, carried=carried).changes)
+    diff = diff_narratives(old, new, comparison=comparison, tier_history=tier_history, carried=carried, figures=figures)
+    return list(diff.changes)
 
 
 # --- typed changes ---
@@ -153,11 +158,14 @@ def _change(diff: NarrativeDiff, significance: str, key: str, detail: Detail) ->
     return Change(significance, describe.summary(detail, diff.country, where), f"{base}:{key}", detail)
 
 
-def _figure_moves(old: Narrative, new: Narrative, comparison: str) -> tuple[FigureDetail, ...]:
+def _figure_moves(
+    old: Narrative, new: Narrative, comparison: str, figures: tuple[Sequence[Figure], Sequence[Figure]] | None
+) -> tuple[FigureDetail, ...]:
     """The report's own figures between two editions (a page revised within an edition is not a new period)."""
     if comparison != "edition" or old.edition is None or new.edition is None:
         return ()
-    return figure_changes(extract_figures(old), extract_figures(new), old.edition, new.edition)
+    old_figures, new_figures = figures if figures is not None else (extract_figures(old), extract_figures(new))
+    return figure_changes(old_figures, new_figures, old.edition, new.edition)
 
 
 def _changes(diff: NarrativeDiff, figures: Sequence[FigureDetail]) -> list[Change]:

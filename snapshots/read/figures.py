@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from snapshots.core.countries import display_name
-from snapshots.core.figures import MEASURES, SCOPES
+from snapshots.core.figures import MEASURES, SCOPES, Figure
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,16 @@ def edition_figures(db: Database, edition: int) -> list[FigureRow]:
     """Every country's figures in one edition, by country, then measure and scope."""
     latest = "select max(id) from snapshots where edition = ? group by country_key"
     return _rows(db, f"s.id in ({latest})", [edition])
+
+
+def snapshot_figures(db: Database, snapshot_id: int) -> tuple[Figure, ...]:
+    """Every figure stored for one snapshot, in narrative order (what extract_figures gave its narrative)."""
+    rows = db.execute(
+        "select measure, value, qualifier, scope, previous, section, sentence, reported, unit from figures"
+        " where snapshot_id = ? order by position",
+        [snapshot_id],
+    ).fetchall()
+    return tuple(
+        Figure(m, v, q, scope, p, section, sentence, bool(r), unit)
+        for m, v, q, scope, p, section, sentence, r, unit in rows
+    )
