@@ -80,3 +80,9 @@ def test_edition_figures_as_csv(client) -> None:
     assert brazil["value"] == "14" and brazil["previous"] == "31" and "convicted 14" in brazil["sentence"]
     html = client.get("/editions/2025").get_data(as_text=True)
     assert 'href="/editions/2025/figures.csv"' in html
+
+
+def test_a_diff_of_editions_never_compared_by_the_job_shows_the_figure_moves(client) -> None:
+    data = client.get("/countries/brazil/diff?old_edition=2023&new_edition=2025&format=json").get_json()
+    summaries = [c["summary"] for c in data["diff"]["changes"] if c["kind"] == "figure"]
+    assert summaries == ["Brazil 2025: convictions 14, was 29 in 2023"]
