@@ -81,3 +81,15 @@ def test_every_export_column_is_documented() -> None:
     documented = re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE)
     assert documented == list(COLUMNS)
     assert "docs/export.md" in (ROOT / "README.md").read_text()
+
+
+def test_a_scraped_sentence_cannot_become_a_spreadsheet_formula() -> None:
+    from monitor.csvout import write_csv
+
+    out = io.StringIO()
+    rows = [{"sentence": '=HYPERLINK("http://evil.example","x") Courts convicted 5 traffickers.', "value": -3},
+            {"sentence": "Courts convicted 5 traffickers.", "value": None}]  # fmt: skip
+    write_csv(out, ["sentence", "value"], rows)
+    read_back = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert read_back[0]["sentence"].startswith("'=HYPERLINK") and read_back[0]["value"] == "-3"
+    assert read_back[1] == {"sentence": "Courts convicted 5 traffickers.", "value": ""}
