@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from snapshots.core.describe import measure_label
-from snapshots.core.figures import MEASURES, SCOPES
+from snapshots.core.models import MEASURES, SCOPES
 from snapshots.read import FigureRow
 
 LEFT, TOP, COLUMN, PLOT, BOTTOM = 48, 14, 52, 70, 22

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 
 from monitor.csvout import write_csv
-from snapshots.core.figures import MEASURES
+from snapshots.core.models import MEASURES
 from snapshots.read import CSV_COLUMNS, FigureRow
 
 SORT_KEYS: tuple[str, ...] = ("country", *MEASURES)

@@ -18,7 +18,6 @@ from typing import Any
 
 from snapshots.core import describe
 from snapshots.core.countries import display_name
-from snapshots.core.figures import FIGURE_SIGNIFICANCE, Figure, extract_figures, figure_changes
 from snapshots.core.models import (
     SECTION_NAMES,
     Change,
@@ -27,6 +26,7 @@ from snapshots.core.models import (
     Detail,
     DoubtfulDetail,
     EditionDetail,
+    Figure,
     FigureDetail,
     FindingsDetail,
     Narrative,
@@ -160,15 +160,21 @@ def _change(diff: NarrativeDiff, significance: str, key: str, detail: Detail) ->
 
 def _figure_moves(
     old: Narrative, new: Narrative, comparison: str, figures: tuple[Sequence[Figure], Sequence[Figure]] | None
-) -> tuple[FigureDetail, ...]:
-    """The report's own figures between two editions (a page revised within an edition is not a new period)."""
+) -> list[tuple[str, FigureDetail]]:
+    """(significance, detail) of each move of the report's own figures between two editions (a page revised
+    within an edition is not a new period)."""
     if comparison != "edition" or old.edition is None or new.edition is None:
-        return ()
+        return []
+    # Imported when an edition comparison needs it: its patterns take 0.1 s to compile, and every reader of
+    # the database imports this module.
+    from snapshots.core.figures import FIGURE_SIGNIFICANCE, extract_figures, figure_changes
+
     old_figures, new_figures = figures if figures is not None else (extract_figures(old), extract_figures(new))
-    return figure_changes(old_figures, new_figures, old.edition, new.edition)
+    moves = figure_changes(old_figures, new_figures, old.edition, new.edition)
+    return [(FIGURE_SIGNIFICANCE[move.label], move) for move in moves]
 
 
-def _changes(diff: NarrativeDiff, figures: Sequence[FigureDetail]) -> list[Change]:
+def _changes(diff: NarrativeDiff, figures: Sequence[tuple[str, FigureDetail]]) -> list[Change]:
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
@@ -196,9 +202,8 @@ def _changes(diff: NarrativeDiff, figures: Sequence[FigureDetail]) -> list[Chang
         significance = "medium" if section.status != "changed" else text_significance(text)
         section_detail = SectionDetail(section.name, section.status, text.ops, text.share_changed, text.boilerplate)
         changes.append(_change(diff, significance, f"section:{section.name}", section_detail))
-    for figure in figures:
-        key = f"figure:{figure.label}:{figure.measure}:{figure.scope}"
-        changes.append(_change(diff, FIGURE_SIGNIFICANCE[figure.label], key, figure))
+    for significance, figure in figures:
+        changes.append(_change(diff, significance, f"figure:{figure.label}:{figure.measure}:{figure.scope}", figure))
     return changes
 
 

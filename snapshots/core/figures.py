@@ -17,55 +17,11 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from snapshots.core.models import FigureDetail, Narrative
-
-MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
-SCOPES: tuple[str, ...] = ("all", "sex", "labor")
-FIGURE_SECTIONS: tuple[str, ...] = ("summary", "prosecution", "protection")
-# A count of cases ("41 cases", "118 investigations") and a count of people ("12 suspects",
-# "63 victims") are different numbers for the same measure: a change is only read between equals.
-UNITS: tuple[str, ...] = ("cases", "persons")
+from snapshots.core.models import MEASURES, SCOPES, Figure, FigureDetail, Narrative
 
 LAW_ENFORCEMENT: tuple[str, ...] = ("investigations", "prosecutions", "convictions")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure as a narrative states it.
-
-    `value` is None (and `reported` False, `unit` None) for an explicit "did not report" statement.
-    `previous` is the prior period's figure when the same sentence gives it.
-    """
-
-    measure: str  # one of MEASURES
-    value: int | None
-    qualifier: str | None  # "at least", "approximately", "more than", ... lower case; None if exact
-    scope: str  # one of SCOPES
-    previous: int | None
-    section: str  # one of FIGURE_SECTIONS
-    sentence: str  # verbatim
-    reported: bool = True
-    unit: str | None = None  # one of UNITS; None when not reported
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Figure:
-        return cls(
-            measure=data["measure"],
-            value=data.get("value"),
-            qualifier=data.get("qualifier"),
-            scope=data.get("scope", "all"),
-            previous=data.get("previous"),
-            section=data["section"],
-            sentence=data["sentence"],
-            reported=data.get("reported", True),
-            unit=data.get("unit"),
-        )
 
 
 # -- numbers ---------------------------------------------------------------------------------

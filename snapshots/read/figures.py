@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from snapshots.core.countries import display_name
-from snapshots.core.figures import MEASURES, SCOPES, Figure
+from snapshots.core.models import MEASURES, SCOPES, Figure
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.core.figures import MEASURES
-from snapshots.core.models import SPECIAL_CASE
+from snapshots.core.models import MEASURES, SPECIAL_CASE
 from snapshots.core.recommendations import recommendation_tracker
 from snapshots.read.editions import tier_timeline
 from snapshots.read.figures import FigureRow, country_figures

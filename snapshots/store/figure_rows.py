@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from snapshots.core.figures import Figure, headline_figures
+from snapshots.core.models import Figure
 
 COLUMNS = (
     "snapshot_id",
@@ -31,6 +31,9 @@ COLUMNS = (
 
 def write_figures(db: Database, snapshot_id: int, figures: Sequence[Figure]) -> None:
     """Replace a snapshot's figure rows (joins the caller's transaction)."""
+    # On first use: every command opens the database (and imports this module), few write figures.
+    from snapshots.core.figures import headline_figures
+
     db.execute("delete from figures where snapshot_id = ?", [snapshot_id])
     headline = {id(f) for f in headline_figures(figures).values()}
     rows = [

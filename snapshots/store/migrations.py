@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from snapshots.core.figures import extract_figures
 from snapshots.core.models import Narrative
 from snapshots.store.figure_rows import write_figures
 
@@ -206,6 +205,8 @@ def m005_page_health(db: Database) -> None:
 @migrations()
 def m006_figures(db: Database) -> None:
     # The report's own figures of each snapshot (see figure_rows), filled in for the snapshots already stored.
+    from snapshots.core.figures import extract_figures  # imported here: compiling its patterns takes 0.1 s
+
     db.table("figures").create(
         {
             "id": int,

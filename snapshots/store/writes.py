@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.core.figures import Figure, extract_figures
-from snapshots.core.models import Narrative
+from snapshots.core.models import Figure, Narrative
 from snapshots.core.normalize import content_hash
 from snapshots.core.searchwords import index_parts
 from snapshots.store.db import inserted_id, now_iso
@@ -192,6 +191,8 @@ class SnapshotData:
 
     @classmethod
     def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
+        from snapshots.core.figures import extract_figures  # its patterns take 0.1 s to compile: on first use
+
         return cls(
             narrative=narrative,
             content_hash=content_hash(narrative),
@@ -297,6 +298,8 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
     )
     if indexed:
         _index(db, snapshot_id, index_parts(narrative))
+    from snapshots.core.figures import extract_figures
+
     write_figures(db, snapshot_id, extract_figures(narrative))
 
 
