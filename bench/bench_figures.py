@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +79,9 @@ def report(name: str, corpus: list[Labelled]) -> None:
         print(line)
 
 
-def narratives():
-    """Full-size narratives: the synthetic mirror's (30-45 KB each, rendered and parsed like real pages)."""
+def pages():
+    """Full-size pages and their narratives: the synthetic mirror's (30-45 KB each, parsed like real pages),
+    oldest edition first for each country."""
     from monitor.parse import parse_narrative
     from monitor.samples.site import render_country
 
@@ -87,7 +89,42 @@ def narratives():
     from mirror import synthetic_reports
 
     reports = synthetic_reports(countries=30)
-    return [parse_narrative(render_country(year, slug, reports=reports)) for year, slug in _pages(reports)]
+    raws = [render_country(year, slug, reports=reports) for year, slug in _pages(reports)]
+    return [(raw, parse_narrative(raw)) for raw in raws]
+
+
+def _median_ms(work, items, rounds: int) -> float:
+    timings = []
+    for _ in range(rounds):
+        for item in items:
+            start = time.perf_counter()
+            work(item)
+            timings.append(time.perf_counter() - start)
+    return 1000 * statistics.median(timings)
+
+
+def sweep_share(read: list, rounds: int) -> None:
+    """What figures add to the sweep's work for a new page: extraction in SnapshotData.build (on the reading
+    threads), and the figure comparison of an edition comparison (on the settling thread), which reads the
+    figures stored with both snapshots instead of extracting them again."""
+    from snapshots.core.compare import compare
+    from snapshots.store.writes import SnapshotData
+
+    build = _median_ms(lambda page: SnapshotData.build(page[1], page[0]), read, rounds)
+    extract = _median_ms(lambda page: extract_figures(page[1]), read, rounds)
+    narratives = [n for _, n in read]
+    pairs = [(a, b, (extract_figures(a), extract_figures(b))) for a, b in pairwise(narratives)
+             if a.country_key == b.country_key]  # fmt: skip
+    extracting = _median_ms(lambda pair: compare(pair[0], pair[1]), pairs, rounds)
+    stored = _median_ms(lambda pair: compare(pair[0], pair[1], figures=pair[2]), pairs, rounds)
+    print(
+        f"per new page: SnapshotData.build {build:.2f} ms, of which extract_figures {extract:.2f} ms "
+        f"({100 * extract / build:.0f}%)"
+    )
+    print(
+        f"edition compare: {stored:.2f} ms with the stored figures, {extracting:.2f} ms extracting them again "
+        f"(ratio {extracting / stored:.1f}x) (medians, {len(read)} pages, {len(pairs)} edition pairs)"
+    )
 
 
 def _pages(reports):
@@ -104,20 +141,17 @@ def main() -> None:
     tuning = load_corpus(TUNING)
     report("tuning", tuning)
     report("all", tuning + held_out)
-    pages = narratives()
-    timings = []
-    for _ in range(rounds):
-        for narrative in pages:
-            start = time.perf_counter()
-            extract_figures(narrative)
-            timings.append(time.perf_counter() - start)
-    size = statistics.median(len(n.summary) + sum(len(t) for t in n.sections.values()) for n in pages)
-    found = statistics.median(len(extract_figures(n)) for n in pages)
+    read = pages()
+    narratives = [n for _, n in read]
+    per_narrative = _median_ms(extract_figures, narratives, rounds)
+    size = statistics.median(len(n.summary) + sum(len(t) for t in n.sections.values()) for n in narratives)
+    found = statistics.median(len(extract_figures(n)) for n in narratives)
     print(
-        f"extract_figures: median {1000 * statistics.median(timings):.2f} ms per narrative "
-        f"({len(pages)} synthetic narratives, median {size / 1000:.0f} KB of text and {found:.0f} figures, "
+        f"extract_figures: median {per_narrative:.2f} ms per narrative "
+        f"({len(narratives)} synthetic narratives, median {size / 1000:.0f} KB of text and {found:.0f} figures, "
         f"{rounds} rounds)"
     )
+    sweep_share(read, rounds)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,11 @@ def build_sample_db(path: str | Path, *, echo: Echo | None = None, alerts: bool 
 
 
 def _report(
-    result: SweepResult, say: Echo, kinds: tuple[str, ...] = ("tier", "coverage", "doubtful"), *, explain: bool = False
+    result: SweepResult,
+    say: Echo,
+    kinds: tuple[str, ...] = ("tier", "coverage", "doubtful", "figure"),
+    *,
+    explain: bool = False,
 ) -> None:
     summary = result.summary()
     others = f"{summary['skipped']} not narratives"

@@ -162,3 +162,47 @@ NARRATIVES = st.builds(
 def test_a_narrative_compared_with_itself_yields_nothing(n: Narrative) -> None:
     assert compare(n, n) == []
     assert compare(n, n, comparison="edition") == []
+
+
+def _figures_narrative(edition: int, prosecution: str) -> Narrative:
+    return Narrative(
+        country="JAPAN",
+        country_key="japan",
+        edition=edition,
+        tier="Tier 2",
+        summary="The government made efforts.",
+        recommendations=("Increase prosecutions.",),
+        sections={"prosecution": prosecution},
+    )
+
+
+def test_a_figure_that_moves_between_editions_is_a_medium_figure_change() -> None:
+    old = _figures_narrative(2024, "Courts convicted 35 traffickers.")
+    new = _figures_narrative(2025, "Courts convicted 9 traffickers, compared with 36 in the previous reporting period.")
+    figures = [c for c in compare(old, new) if c.kind == "figure"]
+    assert [(c.significance, c.summary) for c in figures] == [
+        ("medium", "Japan 2025: convictions 9, was 35 in 2024"),
+        (
+            "low",
+            "Japan 2025: convictions: the 2025 report gives 36 for the previous period, the 2024 report said 35",
+        ),
+    ]
+    assert (
+        figures[0].detail.sentence
+        == "Courts convicted 9 traffickers, compared with 36 in the previous reporting period."
+    )
+    assert figures[0].key != figures[1].key
+    # A page edited within an edition is not a new reporting period: no figure change.
+    revised = replace(new, edition=2024)
+    assert [c.kind for c in compare(old, revised)] == ["section"]
+
+
+def test_figures_given_by_the_caller_are_compared_instead_of_extracted_again() -> None:
+    from snapshots.core.figures import extract_figures
+
+    old = _figures_narrative(2024, "Courts convicted 35 traffickers.")
+    new = _figures_narrative(2025, "Courts convicted 33 traffickers.")
+    assert [c.kind for c in compare(old, new) if c.kind == "figure"] == []
+    stored = extract_figures(_figures_narrative(2024, "Courts convicted 12 traffickers."))
+    moved = [c.summary for c in compare(old, new, figures=(stored, extract_figures(new))) if c.kind == "figure"]
+    assert moved == ["Japan 2025: convictions 33, was 12 in 2024"]

@@ -39,6 +39,12 @@ def test_demo_runs_offline_and_reports_every_tier_move(tmp_path: Path) -> None:
     assert "now tracking 7 pages" in result.stdout
     for year in (2022, 2023, 2024, 2025):
         assert f"{year} report published: 7 countries" in result.stdout
+    # The report's own figures: a conviction count that fell by more than half, and a revised prior figure.
+    assert "Brazil 2025: convictions 14, was 31 in 2024" in lines
+    assert (
+        "Japan 2025: victims identified: the 2025 report gives 68 for the previous period, the 2024 report said 63"
+        in lines
+    )
     # The post-release edit is picked up as a revision, not as a new edition.
     assert "(2024 report, revised)" in result.stdout
     # Read as a newcomer would: each subject once, no links to a page that is not running, plurals right,

@@ -33,3 +33,26 @@ def test_parts_are_named_as_readers_name_them() -> None:
     assert describe.part_name("summary") == describe.part_name("findings") == "Findings"
     assert describe.section_title("government_efforts") == "GOVERNMENT EFFORTS"
     assert describe.count(1, "upgrade") == "1 upgrade" and describe.count(2, "country", "countries") == "2 countries"
+
+
+def test_the_figure_kind_says_the_move_and_quotes_its_source_sentence() -> None:
+    from snapshots.core.models import FigureDetail
+
+    detail = FigureDetail("move", "convictions", "all", "persons", 9, 35, 2024, 2025, "Courts convicted 9 traffickers.")
+    assert describe.summary(detail, "Japan", "") == "Japan 2025: convictions 9, was 35 in 2024"
+    assert describe.what_changed([detail]) == "convictions 35 -> 9"
+    text = ["".join(t for _, t in line) for line in describe.lines(detail)]
+    assert text == ["Convictions: 35 in 2024 -> 9 in 2025", "Source: Courts convicted 9 traffickers."]
+
+
+def test_the_figure_kind_reaches_an_alert_with_its_source_sentence() -> None:
+    from snapshots.core.models import FigureDetail
+
+    sentence = "Courts convicted 14 traffickers, compared with 31 in the previous reporting period."
+    detail = FigureDetail("move", "convictions", "all", "persons", 14, 31, 2024, 2025, sentence)
+    summary = describe.summary(detail, "Brazil", "")
+    item = {"type": "change", "id": 3, "significance": "medium", "summary": summary, **Change(
+        "medium", summary, "k", detail).to_json(), "detail": detail.to_json()}  # fmt: skip
+    message = compose([item], base_url="http://localhost")
+    assert "Brazil 2025: convictions 14, was 31 in 2024" in message.text
+    assert f"Source: {sentence}" in message.text

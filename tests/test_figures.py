@@ -8,18 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from snapshots.core.describe import figure_words
 from snapshots.core.figures import (
+    FIGURE_SIGNIFICANCE,
     MEASURES,
     SCOPES,
     Figure,
-    FigureChange,
     extract_figures,
     figure_changes,
     figures_in_text,
     parse_number,
     sentences,
 )
-from snapshots.core.models import Narrative
+from snapshots.core.models import FigureDetail, Narrative
 from tests.figures_corpus import HELD_OUT_SETS, TUNING, load_corpus
 
 CORPUS = load_corpus(TUNING) + [item for path in HELD_OUT_SETS for item in load_corpus(path)]
@@ -117,11 +118,10 @@ def test_a_figure_that_moves_by_half_and_by_five_is_a_medium_change():
     new = _figures("Courts convicted 9 traffickers.", "Authorities identified 40 victims.")
     changes = figure_changes(old, new, 2024, 2025)
     assert changes == (
-        FigureChange(
-            "move", "medium", "convictions", "all", "persons", 9, 35, 2024, 2025, "Courts convicted 9 traffickers."
-        ),
+        FigureDetail("move", "convictions", "all", "persons", 9, 35, 2024, 2025, "Courts convicted 9 traffickers."),
     )
-    assert changes[0].summary == "convictions 9, was 35 in 2024"
+    assert FIGURE_SIGNIFICANCE[changes[0].label] == "medium"
+    assert figure_words(changes[0]) == "convictions 9, was 35 in 2024"
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_the_move_threshold_is_half_and_at_least_five(old, new, moved):
     changes = figure_changes(
         _figures(f"Police investigated {old} cases."), _figures(f"Police investigated {new} cases."), 2024, 2025
     )
-    assert [c.kind for c in changes] == (["move"] if moved else [])
+    assert [c.label for c in changes] == (["move"] if moved else [])
 
 
 def test_figures_in_different_units_or_not_reported_are_not_compared():
@@ -148,13 +148,17 @@ def test_a_revised_previous_figure_is_a_low_note():
     old = _figures("Courts convicted 21 traffickers.")
     new = _figures("Courts convicted 23 traffickers, compared with 18 in the previous reporting period.")
     (change,) = figure_changes(old, new, 2024, 2025)
-    assert (change.kind, change.significance, change.value, change.was) == ("revision", "low", 18, 21)
-    assert change.summary == "convictions: the 2025 report gives 18 for the previous period, the 2024 report said 21"
+    assert (change.label, FIGURE_SIGNIFICANCE[change.label], change.value, change.was) == ("revision", "low", 18, 21)
+    assert (
+        figure_words(change) == "convictions: the 2025 report gives 18 for the previous period, the 2024 report said 21"
+    )
     # Two editions apart, "the previous period" is not the old edition's period.
     assert figure_changes(old, new, 2023, 2025) == ()
     # An approximate old figure is not contradicted by an exact one.
     approximate = _figures("Courts convicted more than 20 traffickers.")
     assert figure_changes(approximate, new, 2024, 2025) == ()
+    # The old edition's sentence carried over unchanged restates its own period: no revision.
+    assert figure_changes(new, new, 2024, 2025) == ()
     # A stated previous figure that agrees is no news.
     agreeing = _figures("Courts convicted 23 traffickers, compared with 21 in the previous reporting period.")
     assert figure_changes(old, agreeing, 2024, 2025) == ()
@@ -167,7 +171,7 @@ def test_the_headline_figure_comes_from_the_measure_s_own_section():
     new = extract_figures(
         _narrative("It identified 300 victims.", "Courts convicted 5 traffickers.", "Police identified 10 victims.")
     )
-    assert [c.summary for c in figure_changes(old, new, 2024, 2025)] == ["victims identified 10, was 30 in 2024"]
+    assert [figure_words(c) for c in figure_changes(old, new, 2024, 2025)] == ["victims identified 10, was 30 in 2024"]
 
 
 def test_a_split_figure_moves_on_its_own_scope():
@@ -176,7 +180,7 @@ def test_a_split_figure_moves_on_its_own_scope():
     assert figure_changes(old, new, 2024, 2025) == ()
     old = _figures("Courts convicted 25 traffickers (5 for sex trafficking and 20 for labor trafficking).")
     new = _figures("Courts convicted 27 traffickers (25 for sex trafficking and two for labor trafficking).")
-    assert [c.summary for c in figure_changes(old, new, 2024, 2025)] == [
+    assert [figure_words(c) for c in figure_changes(old, new, 2024, 2025)] == [
         "sex trafficking convictions 25, was 5 in 2024",
         "labor trafficking convictions 2, was 20 in 2024",
     ]
@@ -194,9 +198,11 @@ def _sample(year: int, slug: str, *, revised: bool = False) -> tuple[Figure, ...
 
 def test_the_sample_site_shows_a_figure_move_and_a_revised_prior_figure():
     brazil = figure_changes(_sample(2024, "brazil"), _sample(2025, "brazil"), 2024, 2025)
-    assert [(c.significance, c.summary) for c in brazil] == [("medium", "convictions 14, was 31 in 2024")]
+    assert [(FIGURE_SIGNIFICANCE[c.label], figure_words(c)) for c in brazil] == [
+        ("medium", "convictions 14, was 31 in 2024")
+    ]
     japan = figure_changes(_sample(2024, "japan"), _sample(2025, "japan"), 2024, 2025)
-    assert [(c.significance, c.summary) for c in japan] == [
+    assert [(FIGURE_SIGNIFICANCE[c.label], figure_words(c)) for c in japan] == [
         ("low", "victims identified: the 2025 report gives 68 for the previous period, the 2024 report said 63")
     ]
     # Against the page as edited after release (68 victims), the 2025 report agrees.

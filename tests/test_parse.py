@@ -447,6 +447,24 @@ def test_cli_json(tmp_path: Path) -> None:
     assert Narrative.from_json(data).country_key == "south-korea"
 
 
+def test_cli_json_gives_the_figures_with_their_source_sentences(tmp_path: Path) -> None:
+    from monitor.samples.site import render_country
+
+    page = tmp_path / "burma.html"
+    page.write_bytes(render_country(2025, "burma"))
+    result = CliRunner().invoke(cli, ["parse", "--json", str(page)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    contract = {"measure", "value", "qualifier", "scope", "previous", "section", "sentence", "reported"}
+    assert data["figures"] and all(contract <= set(f) for f in data["figures"])
+    not_reported = [f for f in data["figures"] if f["measure"] == "victims_identified"]
+    assert [(f["value"], f["reported"]) for f in not_reported] == [(None, False)]
+    narrative = Narrative.from_json(data)
+    for figure in data["figures"]:
+        section = narrative.summary if figure["section"] == "summary" else narrative.sections[figure["section"]]
+        assert figure["sentence"] in section and figure["scope"] in ("all", "sex", "labor")
+
+
 def test_cli_json_keeps_its_contract_and_adds_truncated_and_warnings() -> None:
     result = CliRunner().invoke(cli, ["parse", "--json", str(page_file("plaintext-japan-2024-cut-mid-sentence"))])
     assert result.exit_code == 0, result.output

@@ -124,6 +124,19 @@ def test_country_chart_shows_streak_and_special_case(page, server):
     assert page.locator("table.tracker tbody tr").count() >= 3
 
 
+def test_country_figure_chart_shows_each_edition_and_its_source_sentence(page, server):
+    page.goto(f"{server}/countries/brazil")
+    chart = page.locator("svg#figure-convictions-all")
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 60
+    points = chart.locator("circle.figure-point")
+    assert points.count() == 5
+    latest = points.last
+    latest.hover()
+    assert "convicted 14 traffickers" in latest.locator("title").text_content()
+    assert chart.locator("text.figure-value").last.text_content() == "14"
+
+
 def test_search_from_the_header(page, server):
     page.goto(f"{server}/")
     page.get_by_placeholder("Search narratives").fill("shelter")

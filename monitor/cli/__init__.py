@@ -1,7 +1,7 @@
 """The `tipwatch` command: a thin click layer. Each command calls one function and prints.
 
-Commands live in one module per area (run.py, parse.py, browse.py, alerts.py, schedule.py, serve.py),
-each exporting COMMANDS. The group imports an area only when one of its commands runs, so that
+Commands live in one module per area (run.py, parse.py, browse.py, figures.py, alerts.py, schedule.py,
+serve.py), each exporting COMMANDS. The group imports an area only when one of its commands runs, so that
 `tipwatch run` from cron does not pay for Flask or APScheduler. Errors are turned into one line in
 one place: `main()`.
 """
@@ -78,6 +78,8 @@ COMMAND_AREAS: dict[str, str] = {
     "tiers": "browse",
     "changes": "browse",
     "recommendations": "browse",
+    "figures": "figures",
+    "export": "figures",
     "compare": "browse",
     "alerts": "alerts",
     "schedule": "schedule",

@@ -16,6 +16,7 @@ from monitor.config import Config
 from monitor.errors import TipwatchError
 from monitor.parse import parse_narrative
 from snapshots.core.countries import display_name
+from snapshots.core.figures import extract_figures
 from snapshots.core.models import Narrative
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def read_source(source: str) -> tuple[bytes, str | None, str | None]:
 
 @click.command("parse")
 @click.argument("source", metavar="FILE_OR_URL")
-@click.option("--json", "as_json", is_flag=True, help="Print the narrative as one JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the narrative as one JSON object, with the figures it states."
+)
 def parse(source: str, as_json: bool) -> None:
     """Parse one narrative page (a saved file or a URL) and print what was found.
 
@@ -73,7 +76,8 @@ def parse(source: str, as_json: bool) -> None:
     data, url, charset = read_source(source)
     narrative = parse_narrative(data, url, charset=charset)
     if as_json:
-        click.echo(json.dumps(narrative.to_json(), ensure_ascii=False))
+        figures = [f.to_json() for f in extract_figures(narrative)]
+        click.echo(json.dumps({**narrative.to_json(), "figures": figures}, ensure_ascii=False))
     else:
         _print_summary(narrative, SafeConsole(highlight=False))
 

@@ -37,6 +37,8 @@ from monitor import __version__
 from monitor.web import args, diffview, times
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
+from monitor.web.figure_chart import figure_charts
+from monitor.web.figure_table import SORT_KEYS, figure_table, figures_csv
 from monitor.web.hosts import host_guard
 from snapshots import read
 from snapshots.core import describe
@@ -204,7 +206,12 @@ def edition(edition: int) -> Any:
         abort(404, description=f"No snapshots of the {edition} edition.")
     sort = args.choice_arg("sort", tuple(read.TABLE_SORTS), "country")
     table = read.edition_table(db(), edition, sort=sort)
-    return render("edition.html", {"edition": overview, "table": table, "sort": sort})
+    # The figures table sorts by its own arguments, so that each table keeps its order when the other sorts.
+    figure_sort = args.choice_arg("figures_sort", SORT_KEYS, "country")
+    descending = args.choice_arg("figures_order", ("asc", "desc"), "asc") == "desc"
+    figures = read.edition_figures(db(), edition)
+    model = {"edition": overview, "table": table, "sort": sort, "figures": figures}
+    return render("edition.html", model, figure_table=figure_table(figures, figure_sort, descending))
 
 
 @pages.route("/editions/<int:edition>.csv")
@@ -220,6 +227,13 @@ def edition_csv(edition: int) -> Response:
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
+@pages.route("/editions/<int:edition>/figures.csv")
+def edition_figures_csv(edition: int) -> Response:
+    body = clean_text(figures_csv(read.edition_figures(db(), edition)))
+    disposition = f"attachment; filename=figures-{edition}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
 @pages.route("/countries")
 def countries() -> Any:
     return render("countries.html", {"countries": read.country_index(db())})
@@ -231,8 +245,9 @@ def country(country_key: str) -> Any:
     if overview is None:
         abort(404, description=f"No country {country_key!r} in the database.")
     tracker = recommendation_tracker(read.latest_narratives(db(), country_key))
-    model = {"country": overview, "recommendations": tracker}
-    return render("country.html", model, chart=tier_chart(overview.timeline))
+    figures = read.country_figures(db(), country_key)
+    model = {"country": overview, "recommendations": tracker, "figures": figures}
+    return render("country.html", model, chart=tier_chart(overview.timeline), figure_charts=figure_charts(figures))
 
 
 def _resolve_side(country_key: str, snapshot_arg: str, edition_arg: str) -> int | None:

@@ -26,6 +26,8 @@ from snapshots.core.models import (
     Detail,
     DoubtfulDetail,
     EditionDetail,
+    Figure,
+    FigureDetail,
     FindingsDetail,
     Narrative,
     RecommendationDetail,
@@ -113,12 +115,15 @@ def diff_narratives(
     comparison: Comparison | None = None,
     tier_history: Mapping[int, str] | None = None,
     carried: Mapping[str, int] | None = None,
+    figures: tuple[Sequence[Figure], Sequence[Figure]] | None = None,
 ) -> NarrativeDiff:
     """The full structured diff of two versions of one country's narrative, with its typed changes.
 
     `comparison` defaults to "edition" when the editions differ, else "revision". `tier_history` maps
     earlier editions to this country's tier (for the Watch List streak); `carried` is `carried_counts`
     of the old edition (for how long each recommendation has been carried; edition comparisons only).
+    `figures` are the two narratives' `extract_figures`, when the caller has them stored (extracting
+    them is most of an edition comparison's time); without them they are extracted here.
     """
     kind = _comparison_of(old, new, comparison)
     fold = kind == "edition"
@@ -135,7 +140,7 @@ def diff_narratives(
         ),
         sections=_sections(old, new, fold=fold),
     )
-    return replace(diff, changes=tuple(_changes(diff)))
+    return replace(diff, changes=tuple(_changes(diff, _figure_moves(old, new, kind, figures))))
 
 
 def compare(
@@ -145,9 +150,11 @@ def compare(
     comparison: Comparison | None = None,
     tier_history: Mapping[int, str] | None = None,
     carried: Mapping[str, int] | None = None,
+    figures: tuple[Sequence[Figure], Sequence[Figure]] | None = None,
 ) -> list[Change]:
     """The typed changes between two versions of a narrative (see `diff_narratives` for the arguments)."""
-    return list(diff_narratives(old, new, comparison=comparison, tier_history=tier_history, carried=carried).changes)
+    diff = diff_narratives(old, new, comparison=comparison, tier_history=tier_history, carried=carried, figures=figures)
+    return list(diff.changes)
 
 
 # --- typed changes ---
@@ -163,7 +170,23 @@ def _change(diff: NarrativeDiff, significance: str, key: str, detail: Detail) ->
     return Change(significance, describe.summary(detail, diff.country, where), f"{base}:{key}", detail)
 
 
-def _changes(diff: NarrativeDiff) -> list[Change]:
+def _figure_moves(
+    old: Narrative, new: Narrative, comparison: str, figures: tuple[Sequence[Figure], Sequence[Figure]] | None
+) -> list[tuple[str, FigureDetail]]:
+    """(significance, detail) of each move of the report's own figures between two editions (a page revised
+    within an edition is not a new period)."""
+    if comparison != "edition" or old.edition is None or new.edition is None:
+        return []
+    # Imported when an edition comparison needs it: its patterns take 0.1 s to compile, and every reader of
+    # the database imports this module.
+    from snapshots.core.figures import FIGURE_SIGNIFICANCE, extract_figures, figure_changes
+
+    old_figures, new_figures = figures if figures is not None else (extract_figures(old), extract_figures(new))
+    moves = figure_changes(old_figures, new_figures, old.edition, new.edition)
+    return [(FIGURE_SIGNIFICANCE[move.label], move) for move in moves]
+
+
+def _changes(diff: NarrativeDiff, figures: Sequence[tuple[str, FigureDetail]]) -> list[Change]:
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
@@ -191,6 +214,8 @@ def _changes(diff: NarrativeDiff) -> list[Change]:
         significance = "medium" if section.status != "changed" else text_significance(text)
         section_detail = SectionDetail(section.name, section.status, text.ops, text.share_changed, text.boilerplate)
         changes.append(_change(diff, significance, f"section:{section.name}", section_detail))
+    for significance, figure in figures:
+        changes.append(_change(diff, significance, f"figure:{figure.label}:{figure.measure}:{figure.scope}", figure))
     return changes
 
 

@@ -18,6 +18,7 @@ from snapshots.core.models import (
     Detail,
     DoubtfulDetail,
     EditionDetail,
+    FigureDetail,
     FindingsDetail,
     LayoutDetail,
     Op,
@@ -234,6 +235,52 @@ def _layout_summary(d: LayoutDetail, name: str, where: str) -> str:
     return f"{name}: {label_words(d.part)} missing, {d.before} before ({where})"
 
 
+def measure_label(measure: str, scope: str = "all") -> str:
+    """ "convictions", "victims identified", "labor trafficking convictions"."""
+    label = measure.replace("_", " ")
+    return label if scope == "all" else f"{scope} trafficking {label}"
+
+
+def figure_words(d: FigureDetail) -> str:
+    """ "convictions 9, was 35 in 2024", or the revised prior figure said in full."""
+    label = measure_label(d.measure, d.scope)
+    if d.label == "move":
+        return f"{label} {d.value}, was {d.was} in {d.old_edition}"
+    return (
+        f"{label}: the {d.new_edition} report gives {d.value} for the previous period, "
+        f"the {d.old_edition} report said {d.was}"
+    )
+
+
+def _figure_summary(d: FigureDetail, name: str, where: str) -> str:
+    return f"{name} {d.new_edition}: {figure_words(d)}"
+
+
+def _figure_brief(d: FigureDetail) -> str:
+    label = measure_label(d.measure, d.scope)
+    return f"{label} {d.was} -> {d.value}" if d.label == "move" else f"{label} revised"
+
+
+def _figure_lines(d: FigureDetail) -> list[Line]:
+    label = measure_label(d.measure, d.scope)
+    if d.label == "move":
+        head: Line = (
+            ("strong", f"{label.capitalize()}: "),
+            ("del", f"{d.was} in {d.old_edition}"),
+            ("plain", " -> "),
+            ("ins", f"{d.value} in {d.new_edition}"),
+        )
+    else:
+        head = (
+            ("strong", f"{label.capitalize()}, prior figure revised: "),
+            ("plain", f"the {d.new_edition} report gives "),
+            ("ins", str(d.value)),
+            ("plain", f" for the previous period; the {d.old_edition} report said "),
+            ("del", str(d.was)),
+        )
+    return [head, (("plain", "Source: "), ("plain", d.sentence))]
+
+
 WORDING: dict[str, Wording] = {
     "tier": Wording(_tier_summary, lambda d: f"{d.from_tier} -> {d.to_tier}", _tier_lines),
     "recommendation": Wording(_recommendation_summary, lambda d: "", _recommendation_lines),
@@ -255,6 +302,7 @@ WORDING: dict[str, Wording] = {
         lambda d: f"{label_words(d.part)} missing",
         lambda d: [(("plain", f"The {label_words(d.part)} ({d.before} before) are missing from this version."),)],
     ),
+    "figure": Wording(_figure_summary, _figure_brief, _figure_lines),
 }
 assert set(WORDING) == set(KINDS), "every kind needs its wording"
 

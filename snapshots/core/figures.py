@@ -17,55 +17,11 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from snapshots.core.models import Narrative
-
-MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
-SCOPES: tuple[str, ...] = ("all", "sex", "labor")
-FIGURE_SECTIONS: tuple[str, ...] = ("summary", "prosecution", "protection")
-# A count of cases ("41 cases", "118 investigations") and a count of people ("12 suspects",
-# "63 victims") are different numbers for the same measure: a change is only read between equals.
-UNITS: tuple[str, ...] = ("cases", "persons")
+from snapshots.core.models import MEASURES, SCOPES, Figure, FigureDetail, Narrative
 
 LAW_ENFORCEMENT: tuple[str, ...] = ("investigations", "prosecutions", "convictions")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure as a narrative states it.
-
-    `value` is None (and `reported` False, `unit` None) for an explicit "did not report" statement.
-    `previous` is the prior period's figure when the same sentence gives it.
-    """
-
-    measure: str  # one of MEASURES
-    value: int | None
-    qualifier: str | None  # "at least", "approximately", "more than", ... lower case; None if exact
-    scope: str  # one of SCOPES
-    previous: int | None
-    section: str  # one of FIGURE_SECTIONS
-    sentence: str  # verbatim
-    reported: bool = True
-    unit: str | None = None  # one of UNITS; None when not reported
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Figure:
-        return cls(
-            measure=data["measure"],
-            value=data.get("value"),
-            qualifier=data.get("qualifier"),
-            scope=data.get("scope", "all"),
-            previous=data.get("previous"),
-            section=data["section"],
-            sentence=data["sentence"],
-            reported=data.get("reported", True),
-            unit=data.get("unit"),
-        )
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -683,45 +639,13 @@ def headline_figures(figures: Iterable[Figure]) -> dict[tuple[str, str], Figure]
     return chosen
 
 
-@dataclass(frozen=True)
-class FigureChange:
-    """A figure that moved between editions ("move", medium), or a prior figure the report revised
-    ("revision", low: the new edition's "compared with N" disagrees with what the old one said)."""
-
-    kind: str  # "move" | "revision"
-    significance: str  # "medium" | "low"
-    measure: str
-    scope: str
-    unit: str
-    value: int  # move: the new figure; revision: the new edition's stated previous figure
-    was: int  # what the old edition reported
-    old_edition: int
-    new_edition: int
-    sentence: str  # the new edition's source sentence
-
-    @property
-    def summary(self) -> str:
-        label = measure_label(self.measure, self.scope)
-        if self.kind == "move":
-            return f"{label} {self.value}, was {self.was} in {self.old_edition}"
-        return (
-            f"{label}: the {self.new_edition} report gives {self.value} for the previous period, "
-            f"the {self.old_edition} report said {self.was}"
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "summary": self.summary}
-
-
-def measure_label(measure: str, scope: str = "all") -> str:
-    """ "convictions", "victims identified", "labor trafficking convictions"."""
-    label = measure.replace("_", " ")
-    return label if scope == "all" else f"{scope} trafficking {label}"
+# A move is news a reader wants (medium); a revised prior figure is a note for the record (low).
+FIGURE_SIGNIFICANCE: dict[str, str] = {"move": "medium", "revision": "low"}
 
 
 def figure_changes(
     old_figures: Iterable[Figure], new_figures: Iterable[Figure], old_edition: int, new_edition: int
-) -> tuple[FigureChange, ...]:
+) -> tuple[FigureDetail, ...]:
     """What moved between two editions' figures, measure by measure, in MEASURES and SCOPES order.
 
     A move counts when the figure changes by at least half of the old one and by at least 5; a revision
@@ -738,16 +662,16 @@ def figure_changes(
             continue
         delta = abs(after.value - before.value)
         if delta >= 5 and 2 * delta >= before.value:
-            changes.append(_change("move", "medium", after, after.value, before.value, old_edition, new_edition))
+            changes.append(_change("move", after, after.value, before.value, old_edition, new_edition))
         # "more than 350" last year and "compared with 351" now is no revision: only exact figures are checked.
+        # The same figure and prior figure again is the old period restated (a carried-over sentence), not
+        # the next period looking back.
+        restated = (after.value, after.previous) == (before.value, before.previous)
         revised = after.previous is not None and after.previous != before.value and before.qualifier is None
-        if revised and after.previous is not None and new_edition - old_edition == 1:
-            changes.append(_change("revision", "low", after, after.previous, before.value, old_edition, new_edition))
+        if revised and not restated and after.previous is not None and new_edition - old_edition == 1:
+            changes.append(_change("revision", after, after.previous, before.value, old_edition, new_edition))
     return tuple(changes)
 
 
-def _change(kind: str, significance: str, figure: Figure, value: int, was: int, old: int, new: int) -> FigureChange:
-    assert figure.unit is not None
-    return FigureChange(
-        kind, significance, figure.measure, figure.scope, figure.unit, value, was, old, new, figure.sentence
-    )
+def _change(label: str, figure: Figure, value: int, was: int, old: int, new: int) -> FigureDetail:
+    return FigureDetail(label, figure.measure, figure.scope, figure.unit, value, was, old, new, figure.sentence)

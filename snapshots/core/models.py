@@ -269,6 +269,69 @@ class LayoutDetail(Detail):
     before: int = 0  # how many items (or paragraphs) the previous version had
 
 
+# --- the report's own figures (read out of the narrative's prose by snapshots.core.figures) ---
+
+MEASURES: tuple[str, ...] = ("investigations", "prosecutions", "convictions", "victims_identified")
+SCOPES: tuple[str, ...] = ("all", "sex", "labor")
+FIGURE_SECTIONS: tuple[str, ...] = ("summary", "prosecution", "protection")
+# A count of cases ("41 cases", "118 investigations") and a count of people ("12 suspects",
+# "63 victims") are different numbers for the same measure: a change is only read between equals.
+UNITS: tuple[str, ...] = ("cases", "persons")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as a narrative states it.
+
+    `value` is None (and `reported` False, `unit` None) for an explicit "did not report" statement.
+    `previous` is the prior period's figure when the same sentence gives it.
+    """
+
+    measure: str  # one of MEASURES
+    value: int | None
+    qualifier: str | None  # "at least", "approximately", "more than", ... lower case; None if exact
+    scope: str  # one of SCOPES
+    previous: int | None
+    section: str  # one of FIGURE_SECTIONS
+    sentence: str  # verbatim
+    reported: bool = True
+    unit: str | None = None  # one of UNITS; None when not reported
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Figure:
+        return cls(
+            measure=data["measure"],
+            value=data.get("value"),
+            qualifier=data.get("qualifier"),
+            scope=data.get("scope", "all"),
+            previous=data.get("previous"),
+            section=data["section"],
+            sentence=data["sentence"],
+            reported=data.get("reported", True),
+            unit=data.get("unit"),
+        )
+
+
+@dataclass(frozen=True)
+class FigureDetail(Detail):
+    """A figure the report states moved between editions ("move"), or the report revised its own prior
+    figure ("revision": the new edition's "compared with N" disagrees with what the old edition said)."""
+
+    kind: ClassVar[str] = "figure"
+    label: str = "move"  # move | revision
+    measure: str = ""  # investigations | prosecutions | convictions | victims_identified
+    scope: str = "all"  # all | sex | labor
+    unit: str | None = None  # cases | persons
+    value: int | None = None  # move: the new figure; revision: the new edition's stated previous figure
+    was: int | None = None  # what the old edition reported
+    old_edition: int | None = None
+    new_edition: int | None = None
+    sentence: str = ""  # the new edition's source sentence, verbatim
+
+
 DETAILS: dict[str, type[Detail]] = {
     cls.kind: cls
     for cls in (
@@ -280,6 +343,7 @@ DETAILS: dict[str, type[Detail]] = {
         EditionDetail,
         DoubtfulDetail,
         LayoutDetail,
+        FigureDetail,
     )
 }
 KINDS: tuple[str, ...] = tuple(DETAILS)

@@ -34,7 +34,9 @@ from snapshots.read.editions import (
     table_cells,
     tier_timeline,
 )
+from snapshots.read.figures import CSV_COLUMNS, FigureRow, country_figures, edition_figures
 from snapshots.read.indexes import CountryIndexRow, country_index
+from snapshots.read.panel import PanelRow, panel
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -54,6 +56,7 @@ from snapshots.read.snapshots import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
     "TABLE_COLUMNS",
     "TABLE_SORTS",
     "ChangeFilter",
@@ -64,8 +67,10 @@ __all__ = [
     "EditionCount",
     "EditionOverview",
     "EditionRow",
+    "FigureRow",
     "FilterOptions",
     "PairDiff",
+    "PanelRow",
     "RefError",
     "SearchHit",
     "SectionView",
@@ -76,11 +81,13 @@ __all__ = [
     "change",
     "changes",
     "changes_by_id",
+    "country_figures",
     "country_index",
     "country_names",
     "country_overview",
     "default_pair",
     "diff_pair",
+    "edition_figures",
     "edition_moves",
     "edition_overview",
     "edition_snapshot_id",
@@ -91,6 +98,7 @@ __all__ = [
     "latest_narratives",
     "latest_per_edition",
     "narrative",
+    "panel",
     "previous_of",
     "resolve_country",
     "resolve_ref",

@@ -13,6 +13,7 @@ from snapshots.core.recommendations import match_recommendations
 from snapshots.core.text import SectionDiff, TextDiff
 from snapshots.core.tiers import diff_tier
 from snapshots.read.changes import ChangeRecord, changes_of_pair
+from snapshots.read.figures import snapshot_figures
 from snapshots.read.snapshots import SnapshotRow, narrative, snapshot, tier_history
 
 
@@ -63,7 +64,11 @@ def diff_pair(db: Database, old_id: int, new_id: int) -> PairDiff | None:
         return None
     history = tier_history(db, new.country_key, before=new_row.edition)
     stored = changes_of_pair(db, old_id, new_id)
-    result = _from_changes(old, new, stored, history) if stored else diff_narratives(old, new, tier_history=history)
+    if stored:
+        result = _from_changes(old, new, stored, history)
+    else:
+        figures = snapshot_figures(db, old_id), snapshot_figures(db, new_id)
+        result = diff_narratives(old, new, tier_history=history, figures=figures)
     return PairDiff(old_row, new_row, result)
 
 

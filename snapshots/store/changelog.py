@@ -19,6 +19,7 @@ from snapshots.core.models import Change, Narrative
 from snapshots.core.recommendations import carried_counts
 from snapshots.core.tiers import tier_moves
 from snapshots.read.editions import previous_edition, roster
+from snapshots.read.figures import snapshot_figures
 from snapshots.read.snapshots import latest_per_edition
 from snapshots.store.db import inserted_id, now_iso
 
@@ -108,7 +109,8 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
         if earlier:
             old_id = earlier[-1][1]
             old = _narrative(_snapshot(db, old_id))
-            changes = compare(old, new, comparison="edition", tier_history=history, carried=carried)
+            figures = snapshot_figures(db, old_id), snapshot_figures(db, snapshot_id)
+            changes = compare(old, new, comparison="edition", tier_history=history, carried=carried, figures=figures)
         else:
             stored_before = db.execute("select exists(select 1 from snapshots where edition < ?)", [edition])
             if not stored_before.fetchone()[0]:

@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from snapshots.core.models import Narrative
+from snapshots.core.models import Figure, Narrative
 from snapshots.core.normalize import content_hash
 from snapshots.core.searchwords import index_parts
 from snapshots.store.db import inserted_id, now_iso
+from snapshots.store.figure_rows import write_figures
 
 
 def compress(raw: bytes) -> bytes:
@@ -186,9 +187,12 @@ class SnapshotData:
     raw_compressed: bytes
     raw_sha256: str
     index: tuple[tuple[str, str], ...]  # (part, text as the search index holds it)
+    figures: tuple[Figure, ...]  # the report's own figures (snapshots.core.figures)
 
     @classmethod
     def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
+        from snapshots.core.figures import extract_figures  # its patterns take 0.1 s to compile: on first use
+
         return cls(
             narrative=narrative,
             content_hash=content_hash(narrative),
@@ -196,6 +200,7 @@ class SnapshotData:
             raw_compressed=compress(raw),
             raw_sha256=hashlib.sha256(raw).hexdigest(),
             index=index_parts(narrative),
+            figures=extract_figures(narrative),
         )
 
 
@@ -238,6 +243,7 @@ def save_snapshot(
     if latest is not None:
         _unindex(db, latest["id"])
     _index(db, snapshot_id, data.index)
+    write_figures(db, snapshot_id, data.figures)
     return snapshot_id
 
 
@@ -262,7 +268,7 @@ def _unindex(db: Database, snapshot_id: int) -> None:
 
 
 def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: str) -> None:
-    """Keep the new parse in `parses` and make it the snapshot's current reading."""
+    """Keep the new parse in `parses` and make it the snapshot's current reading (its figures too)."""
     digest = content_hash(narrative)
     payload = narrative.to_blob()
     db.table("parses").insert(
@@ -292,6 +298,9 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
     )
     if indexed:
         _index(db, snapshot_id, index_parts(narrative))
+    from snapshots.core.figures import extract_figures
+
+    write_figures(db, snapshot_id, extract_figures(narrative))
 
 
 # --- runs ---

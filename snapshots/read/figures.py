@@ -1,0 +1,77 @@
+"""The report's own figures as stored: a country's over the editions, or every country's in one edition.
+
+Each row is the headline figure of one (measure, scope) in the latest snapshot of an edition, with the
+sentence it was read from. Reads only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlite_utils import Database
+
+from snapshots.core.countries import display_name
+from snapshots.core.models import MEASURES, SCOPES, Figure
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    country_key: str
+    country: str  # display name
+    edition: int
+    snapshot_id: int
+    measure: str  # one of snapshots.core.figures.MEASURES
+    scope: str  # all | sex | labor
+    value: int | None  # None: the narrative says the government did not report it
+    qualifier: str | None  # "at least", "approximately", ...; None when exact
+    previous: int | None  # the prior period's figure, when the sentence states it
+    reported: bool
+    unit: str | None  # cases | persons
+    section: str
+    sentence: str  # verbatim
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(FigureRow))
+
+_SELECT = """select s.country_key, s.country, s.edition, s.id, f.measure, f.scope, f.value, f.qualifier,
+    f.previous, f.reported, f.unit, f.section, f.sentence
+    from figures f join snapshots s on s.id = f.snapshot_id"""
+
+
+def _rows(db: Database, where: str, params: list[Any]) -> list[FigureRow]:
+    rows = [
+        FigureRow(key, display_name(name), edition, sid, measure, scope, value, qualifier, previous,
+                  bool(reported), unit, section, sentence)
+        for key, name, edition, sid, measure, scope, value, qualifier, previous, reported, unit, section, sentence
+        in db.execute(f"{_SELECT} where f.headline = 1 and {where}", params).fetchall()
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (r.edition, r.country_key, MEASURES.index(r.measure), SCOPES.index(r.scope)))
+
+
+def country_figures(db: Database, country_key: str) -> list[FigureRow]:
+    """A country's figures, one row per edition, measure and scope, oldest edition first."""
+    latest = "select max(id) from snapshots where country_key = ? and edition is not null group by edition"
+    return _rows(db, f"s.id in ({latest})", [country_key])
+
+
+def edition_figures(db: Database, edition: int) -> list[FigureRow]:
+    """Every country's figures in one edition, by country, then measure and scope."""
+    latest = "select max(id) from snapshots where edition = ? group by country_key"
+    return _rows(db, f"s.id in ({latest})", [edition])
+
+
+def snapshot_figures(db: Database, snapshot_id: int) -> tuple[Figure, ...]:
+    """Every figure stored for one snapshot, in narrative order (what extract_figures gave its narrative)."""
+    rows = db.execute(
+        "select measure, value, qualifier, scope, previous, section, sentence, reported, unit from figures"
+        " where snapshot_id = ? order by position",
+        [snapshot_id],
+    ).fetchall()
+    return tuple(
+        Figure(m, v, q, scope, p, section, sentence, bool(r), unit)
+        for m, v, q, scope, p, section, sentence, r, unit in rows
+    )
