@@ -14,8 +14,8 @@ from typing import Any
 
 from alerts.render import Section, render_html, render_slack, render_text
 from snapshots.core import describe
-from snapshots.core.describe import Line, clip
-from snapshots.core.models import SIGNIFICANCE_RANK, TierDetail, detail_from_json
+from snapshots.core.describe import Line, clip, label_words
+from snapshots.core.models import SIGNIFICANCE_RANK, TierMove, detail_from_json
 from snapshots.core.normalize import fold_whitespace
 
 DIGEST_LINES = 40
@@ -74,6 +74,8 @@ def _sections(items: list[dict[str, Any]], base_url: str) -> list[Section]:
             sections.append(_baseline_section(item, base_url))
         elif item["type"] == "edition_digest":
             sections.append(_digest_section(item, base_url))
+        elif item["type"] == "backfill":
+            sections.append(_backfill_section(item, base_url))
     # Health notices are merged so that a site-wide outage makes one message, not one per page.
     for kind in ("problem", "resolved"):
         health = [i for i in items if i["type"] == kind]
@@ -102,29 +104,51 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
     return Section(f"now tracking {notice.get('pages', 0)} pages", base_url, lines, (3, 1))
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 upgrade", "2 upgrades"."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:
-    moves = notice.get("changes", [])
-    details = [TierDetail.from_json(c.get("detail") or {}) for c in moves]
-    ups = sum(1 for d in details if d.direction == "upgrade")
-    downs = sum(1 for d in details if d.direction == "downgrade")
-    title = (f"{notice['edition']} report published: {notice.get('countries', '?')} countries, "
-             f"{ups} upgrades, {downs} downgrades")  # fmt: skip
+    moves = [TierMove.from_json(m) for m in notice.get("moves", [])]
+    added = [TierMove.from_json(m) for m in notice.get("added", [])]
+    missing = notice.get("missing", [])
+    ups = sum(1 for m in moves if m.direction == "upgrade")
+    downs = sum(1 for m in moves if m.direction == "downgrade")
+    title = (f"{notice['edition']} report published: {plural(notice.get('countries', 0), 'country', 'countries')}, "
+             f"{plural(ups, 'upgrade')}, {plural(downs, 'downgrade')}")  # fmt: skip
     lines: list[Line] = []
-    for change, d in zip(moves[:DIGEST_LINES], details, strict=False):
-        lines.append((("strong", f"{change.get('country', '?')}: "), ("del", str(d.from_tier or "?")),
-                      ("plain", " -> "), ("ins", str(d.to_tier or "?"))))  # fmt: skip
+    for m in moves[:DIGEST_LINES]:
+        direction = {"upgrade": "upgrade", "downgrade": "downgrade"}.get(m.direction, "status change")
+        lines.append((("strong", f"{m.country}: "), ("plain", f"{m.old_tier} -> {m.new_tier} ({direction})")))
     if len(moves) > DIGEST_LINES:
-        lines.append((("plain", f"… and {len(moves) - DIGEST_LINES} more tier moves"),))
+        lines.append((("plain", f"… and {plural(len(moves) - DIGEST_LINES, 'more tier move')}"),))
     if not moves:
         lines.append((("plain", "No tier moves."),))
+    for m in added:
+        lines.append((("strong", f"{m.country}: "), ("plain", f"covered for the first time, {m.new_tier}")))
+    for item in missing:
+        m = TierMove.from_json(item)
+        lines.append((("strong", f"{m.country}: "), ("plain", f"missing (was {m.old_tier}): {item.get('why', '')}")))
+    counts = notice.get("recommendations") or {}
+    if counts:
+        parts = ", ".join(f"{n} {label_words(label)}" for label, n in counts.items())
+        lines.append((("plain", f"Changed recommendations: {parts}"),))
     return Section(title, base_url, tuple(lines), (4, 0))
+
+
+def _backfill_section(notice: dict[str, Any], base_url: str) -> Section:
+    title = f"{notice['edition']} report imported: {plural(notice.get('pages', 0), 'narrative')}"
+    note = "An earlier edition was added to the record; its changes are not alerted one by one."
+    lines: tuple[Line, ...] = ((("plain", note),),)
+    return Section(title, base_url, lines, (3, 0))
 
 
 def _health_section(kind: str, notices: list[dict[str, Any]], base_url: str) -> Section:
     if kind == "problem":
-        title = f"problem: {len(notices)} page{'s' if len(notices) > 1 else ''} failing"
+        title = f"problem: {plural(len(notices), 'page')} failing"
     else:
-        title = f"resolved: {len(notices)} page{'s' if len(notices) > 1 else ''} working again"
+        title = f"resolved: {plural(len(notices), 'page')} working again"
     if len(notices) == 1:
         title += f" ({notices[0].get('page', '?')})"
     lines: list[Line] = []

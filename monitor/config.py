@@ -96,6 +96,8 @@ class AlertsConfig:
     base_url: str = "http://127.0.0.1:8150"  # where links in messages point (the tipwatch web page)
     failure_threshold: int = 3  # consecutive failed checks of a page before one "problem" alert
     max_attempts: int = 5  # delivery attempts before a message becomes a dead letter
+    # Seconds a new edition's release digest waits for listed pages that are neither read nor failed for good.
+    release_wait: float = 6 * 3600.0
     channels: tuple[ChannelConfig, ...] = ()
 
 
@@ -164,6 +166,8 @@ def _check(config: Config, name: str) -> None:
     for key in ("min_interval", "connect_timeout", "read_timeout", "backoff"):
         if getattr(config.fetch, key) < 0:
             raise ConfigError(f"{name}: fetch.{key}: must not be negative")
+    if config.alerts.release_wait < 0:
+        raise ConfigError(f"{name}: alerts.release_wait: must not be negative")
     if not 1 <= config.fetch.workers <= 16:
         raise ConfigError(f"{name}: fetch.workers: expected 1 to 16")
     seen: set[str] = set()

@@ -83,15 +83,26 @@ def test_slack_limits_header_section_and_block_count():
     assert p["text"].startswith("[tipwatch] ")
 
 
-def test_edition_digest_counts_moves():
-    moves = [
-        {"country": "Japan", "detail": {"from": "Tier 2", "to": "Tier 2 Watch List", "direction": "downgrade"}},
-        {"country": "Chad", "detail": {"from": "Tier 3", "to": "Tier 2 Watch List", "direction": "upgrade"}},
-        {"country": "Peru", "detail": {"from": "Tier 2", "to": "Tier 1", "direction": "upgrade"}},
-    ]
-    m = compose([{"type": "edition_digest", "edition": 2025, "changes": moves, "countries": 186}], base_url=BASE)
-    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 2 upgrades, 1 downgrades"
-    assert "Japan: [-Tier 2-] -> [+Tier 2 Watch List+]" in m.text
+def test_edition_digest_counts_moves_says_why_a_country_is_missing_and_has_no_diff_markup():
+    def move(country, old, new, direction):
+        return {"country": country, "country_key": country.lower(), "from": old, "to": new, "direction": direction}
+
+    notice = {
+        "type": "edition_digest", "edition": 2025, "countries": 186,
+        "moves": [move("Japan", "Tier 2", "Tier 2 Watch List", "downgrade"),
+                  move("Chad", "Tier 3", "Tier 2", "upgrade")],
+        "added": [move("Bhutan", None, "Tier 2", "status")],
+        "missing": [{**move("Korea, North", "Tier 3", None, "status"), "why": "listed, but its page failed: HTTP 404"}],
+        "recommendations": {"new": 3, "reworded": 1},
+    }  # fmt: skip
+    m = compose([notice], base_url=BASE)
+    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 1 upgrade, 1 downgrade"
+    assert "Japan: Tier 2 -> Tier 2 Watch List (downgrade)" in m.text
+    assert "Chad: Tier 3 -> Tier 2 (upgrade)" in m.text
+    assert "Bhutan: covered for the first time, Tier 2" in m.text
+    assert "Korea, North: missing (was Tier 3): listed, but its page failed: HTTP 404" in m.text
+    assert "Changed recommendations: 3 new, 1 reworded" in m.text
+    assert "[-" not in m.text and "[+" not in m.text
 
 
 def test_health_notices_merge_into_one_section():

@@ -26,6 +26,7 @@ from snapshots.read.editions import (
     edition_moves,
     edition_overview,
     editions,
+    listing_problems,
     roster,
     tier_timeline,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "fts_query",
     "latest_narratives",
     "latest_per_edition",
+    "listing_problems",
     "narrative",
     "previous_of",
     "resolve_country",

@@ -197,3 +197,25 @@ def m005_page_health(db: Database) -> None:
         " select id, problem_alerted_at from pages where problem_alerted_at is not null"
     )
     db.execute("alter table pages drop column problem_alerted_at")
+
+
+@migrations()
+def m006_edition_alerts(db: Database) -> None:
+    # How each tracked edition is alerted (alerts/policy.py): baseline, release (a new edition is being
+    # read; its changes wait for one digest), published (every change alerts at once) or backfill. An
+    # edition already summarised is published; a newest edition not yet summarised is still in release.
+    db.table("edition_alerts").create(
+        {"edition": int, "state": str, "since": str, "sweeps": int, "digest_at": str},
+        pk="edition",
+        defaults={"sweeps": 0},
+    )
+    db.execute(
+        """insert into edition_alerts (edition, state, since, sweeps)
+           select s.edition,
+                  case when exists (select 1 from changes c where c.kind = 'edition' and c.edition = s.edition)
+                         or s.edition < (select max(edition) from snapshots)
+                         or (select count(distinct edition) from snapshots) = 1
+                       then 'published' else 'release' end,
+                  min(s.fetched_at), 0
+           from snapshots s group by s.edition"""
+    )
