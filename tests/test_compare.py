@@ -60,12 +60,11 @@ def test_boilerplate_next_to_a_real_edit_is_marked_apart_from_it() -> None:
     assert "sixth" in boilerplate and "Watch List" in real
 
 
-def test_revision_comparison_does_not_fold_boilerplate_but_rates_it_low() -> None:
+def test_a_revision_that_only_changes_edition_boilerplate_is_no_change() -> None:
     old, new, _ = load_pair("falsepos-boilerplate-2025")
     new = replace(new, edition=old.edition)
-    changes = compare(old, new)
-    assert [c.kind for c in changes] == ["findings"]
-    assert changes[0].significance == "low" and changes[0].detail.boilerplate_only is True
+    assert diff_narratives(old, new).findings.boilerplate_only  # the diff still shows the drift, marked
+    assert compare(old, new) == []
 
 
 def test_full_diff_ops_rebuild_the_normalized_texts() -> None:
@@ -162,3 +161,35 @@ NARRATIVES = st.builds(
 def test_a_narrative_compared_with_itself_yields_nothing(n: Narrative) -> None:
     assert compare(n, n) == []
     assert compare(n, n, comparison="edition") == []
+
+
+def test_a_revision_that_loses_its_recommendations_is_one_layout_change_not_a_drop_each() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition)
+    assert len(old.recommendations) > 3
+    changes = compare(old, replace(new, recommendations=()))
+    assert [(c.kind, c.detail.part, c.detail.before) for c in changes] == [
+        ("layout", "recommendations", len(old.recommendations))
+    ]
+    assert "recommendations not found" in changes[0].summary
+
+
+def test_a_page_that_names_another_country_is_one_doubtful_change_without_a_tier_move() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    decoy = replace(new, edition=old.edition, country="KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF",
+                    country_key="north-korea", tier="Tier 3", sections={})  # fmt: skip
+    changes = compare(old, decoy, comparison="revision")
+    assert [c.kind for c in changes] == ["doubtful"]
+    assert "names another country" in changes[0].summary
+
+
+def test_a_truncated_side_never_yields_dropped_or_removed_items() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition)
+    first_section = next(iter(old.sections))
+    cut = replace(old, recommendations=old.recommendations[:1], sections={first_section: old.sections[first_section]},
+                  truncated=True)  # fmt: skip
+    changes = compare(old, cut)
+    assert changes == []
+    full = compare(old, replace(cut, truncated=False))
+    assert {c.detail.label for c in full if c.kind == "recommendation"} == {"dropped"}

@@ -27,6 +27,7 @@ from snapshots.core.models import (
     DoubtfulDetail,
     EditionDetail,
     FindingsDetail,
+    LayoutDetail,
     Narrative,
     RecommendationDetail,
     SectionDetail,
@@ -123,7 +124,7 @@ def diff_narratives(
         ),
         sections=_sections(old, new, fold=fold),
     )
-    return replace(diff, changes=tuple(_changes(diff)))
+    return replace(diff, changes=tuple(_changes(diff, old, new)))
 
 
 def compare(
@@ -151,7 +152,32 @@ def _change(diff: NarrativeDiff, significance: str, key: str, detail: Detail) ->
     return Change(significance, describe.summary(detail, diff.country, where), f"{base}:{key}", detail)
 
 
-def _changes(diff: NarrativeDiff) -> list[Change]:
+def _lost_parts(old: Narrative, new: Narrative) -> list[tuple[str, int]]:
+    """Whole parts the old version had and the new one lacks: (part, how many items or paragraphs)."""
+    parts = [
+        ("recommendations", len(old.recommendations), len(new.recommendations)),
+        ("sections", len(old.sections), len(new.sections)),
+        ("summary", len([p for p in old.summary.split("\n\n") if p.strip()]), len(new.summary.strip())),
+    ]
+    return [(part, before) for part, before, after in parts if before and not after]
+
+
+def _anomaly(old: Narrative, new: Narrative, diff: NarrativeDiff) -> list[Change]:
+    """One change standing for the whole comparison when the new version looks misread rather than
+    edited (a part gone, another country named): no per-item drops and no tier move are made of it."""
+    if old.country_key != new.country_key:
+        reason = f"the page now names another country ({display_name(new.country)}, was {display_name(old.country)})"
+        return [_change(diff, "medium", "doubtful:country", DoubtfulDetail(reason, old.tier, new.tier))]
+    lost = _lost_parts(old, new)
+    return [_change(diff, "medium", f"layout:{part}", LayoutDetail(part, before)) for part, before in lost]
+
+
+def _changes(diff: NarrativeDiff, old: Narrative, new: Narrative) -> list[Change]:
+    anomaly = _anomaly(old, new, diff)
+    if anomaly:
+        return anomaly
+    # A truncated page ends early: what it lacks was cut off, not removed.
+    truncated = old.truncated or new.truncated
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
@@ -161,19 +187,19 @@ def _changes(diff: NarrativeDiff) -> list[Change]:
             tier.old, tier.new, tier.direction, tier.watch_list_streak, tier.waiver, tier.faces_automatic_downgrade
         )
         changes.append(_change(diff, "high", "tier", detail))
-    if diff.findings.changed:
+    if diff.findings.changed and not diff.findings.boilerplate_only:
         f = diff.findings
         findings = FindingsDetail(f.ops, f.share_changed, f.boilerplate_only, f.boilerplate)
         changes.append(_change(diff, text_significance(f), "findings", findings))
     for rec in diff.recommendations:
-        if rec.label == "kept":
+        if rec.label == "kept" or (truncated and rec.label == "dropped"):
             continue
         rec_detail = RecommendationDetail(rec.label, rec.old, rec.new, rec.score, rec.ops, rec.editions_carried)
         significance = "medium" if rec.label in ("new", "dropped") else "low"
         key = f"recommendation:{rec.label}:{_digest(rec.old, rec.new)}"
         changes.append(_change(diff, significance, key, rec_detail))
     for section in diff.sections:
-        if section.status == "same":
+        if section.status == "same" or section.text.boilerplate_only or (truncated and section.status == "removed"):
             continue
         text = section.text
         significance = "medium" if section.status != "changed" else text_significance(text)

@@ -204,7 +204,7 @@ def _doubtful_summary(d: DoubtfulDetail, name: str, where: str) -> str:
 
 
 def _layout_summary(d: LayoutDetail, name: str, where: str) -> str:
-    return f"{name}: {label_words(d.part)} missing, {d.before} before ({where})"
+    return f"{name}: {label_words(d.part)} not found ({d.before} before): possible layout change ({where})"
 
 
 WORDING: dict[str, Wording] = {
@@ -225,8 +225,16 @@ WORDING: dict[str, Wording] = {
     ),
     "layout": Wording(
         _layout_summary,
-        lambda d: f"{label_words(d.part)} missing",
-        lambda d: [(("plain", f"The {label_words(d.part)} ({d.before} before) are missing from this version."),)],
+        lambda d: f"{label_words(d.part)} not found",
+        lambda d: [
+            (
+                (
+                    "plain",
+                    f"This version has no {label_words(d.part)} ({d.before} before). The page layout may have "
+                    "changed or the page may be incomplete; nothing was reported as removed.",
+                ),
+            )
+        ],
     ),
 }
 assert set(WORDING) == set(KINDS), "every kind needs its wording"
