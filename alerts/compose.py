@@ -20,6 +20,7 @@ from snapshots.core.normalize import fold_whitespace
 
 DIGEST_LINES = 40
 HEALTH_LINES = 20
+MESSAGE_SECTIONS = 20  # changes shown in one message; the rest are counted and linked
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
     base_url = base_url.rstrip("/")
     sections = sorted(_sections(items, base_url), key=lambda s: s.rank, reverse=True)
     more = len(sections) - 1
+    if len(sections) > MESSAGE_SECTIONS:
+        rest = len(sections) - MESSAGE_SECTIONS + 1
+        sections = [
+            *sections[: MESSAGE_SECTIONS - 1],
+            Section(f"… and {plural(rest, 'more change')}", base_url, (), (0, 0)),
+        ]
     subject = "[tipwatch] " + fold_whitespace(sections[0].title) + (f" (+{more} more)" if more else "")
     changes = [{**_change_record(i), "url": f"{base_url}/changes/{i['id']}"} for i in items if i["type"] == "change"]
     notices = [i for i in items if i["type"] != "change"]

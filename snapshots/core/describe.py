@@ -116,14 +116,7 @@ def _tier_summary(d: TierDetail, name: str, where: str) -> str:
 
 def _tier_lines(d: TierDetail) -> list[Line]:
     direction = {"upgrade": "Upgrade", "downgrade": "Downgrade"}.get(d.direction, "Status change")
-    lines: list[Line] = [
-        (
-            ("strong", f"{direction}: "),
-            ("del", str(d.from_tier or "?")),
-            ("plain", " -> "),
-            ("ins", str(d.to_tier or "?")),
-        )
-    ]
+    lines: list[Line] = [(("strong", f"{direction}: "), ("plain", f"{d.from_tier or '?'} -> {d.to_tier or '?'}"))]
     if d.watch_list_streak:
         lines.append((("plain", f"Years in a row on the Tier 2 Watch List: {d.watch_list_streak}"),))
     if d.waiver:
