@@ -14,7 +14,7 @@ from typing import Any
 
 from alerts.render import Section, render_html, render_slack, render_text
 from snapshots.core import describe
-from snapshots.core.describe import Line, clip, label_words
+from snapshots.core.describe import Line, clip, label_words, plural
 from snapshots.core.models import SIGNIFICANCE_RANK, TierMove, detail_from_json
 from snapshots.core.normalize import fold_whitespace
 
@@ -46,6 +46,9 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
             Section(f"… and {plural(rest, 'more change')}", base_url, (), (0, 0)),
         ]
     subject = "[tipwatch] " + fold_whitespace(sections[0].title) + (f" (+{more} more)" if more else "")
+    page = _appeared_page(items)
+    if page is not None:
+        subject = f"[tipwatch] {page}" + (f" ({plural(more + 1, 'change')})" if more else "")
     changes = [{**_change_record(i), "url": f"{base_url}/changes/{i['id']}"} for i in items if i["type"] == "change"]
     notices = [i for i in items if i["type"] != "change"]
     return Message(
@@ -55,6 +58,20 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
         slack_payload=render_slack(subject, sections, base_url),
         json={"subject": subject, "changes": changes, "notices": notices},
     )
+
+
+def _appeared_page(items: list[dict[str, Any]]) -> str | None:
+    """The headline of a message whose changes all come from one page's first version in an edition
+    (read after the edition's digest), or None."""
+    first = items[0]
+    same_page = all(
+        i["type"] == "change" and i.get("comparison") == "edition" and i.get("tier")
+        and (i.get("country_key"), i.get("edition")) == (first.get("country_key"), first.get("edition"))
+        for i in items
+    )  # fmt: skip
+    if not same_page:
+        return None
+    return describe.appeared(first["country"], first["edition"], first["tier"], first.get("old_tier"))
 
 
 def sample_message(base_url: str) -> Message:
@@ -109,11 +126,6 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
         (("plain", f"Editions: {editions}. Baselines are recorded; changes from now on will be reported here."),),
     )
     return Section(f"now tracking {notice.get('pages', 0)} pages", base_url, lines, (3, 1))
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """ "1 upgrade", "2 upgrades"."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:

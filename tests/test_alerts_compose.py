@@ -53,7 +53,7 @@ def test_findings_excerpt_shows_added_and_removed_with_context_clipped():
               "share_changed": 0.01}  # fmt: skip
     m = compose([change(4, "findings", detail, significance="medium")], base_url=BASE)
     assert "decreased funding." in m.text and "increased funding." in m.text
-    assert "1 words added, 1 removed (about 1% of the text)" in m.text
+    assert "1 word added, 1 removed (about 1% of the text)" in m.text
     assert len(m.text) < 1000  # the unchanged text around the edit is trimmed, not copied whole
 
 

@@ -232,6 +232,12 @@ def test_alerts_people_can_trust(
     assert len(team) == 1 and team[0].startswith(expected)
     assert team == daily == hooked
 
+    # The page that answered 404 comes back after the digest: it alerts on its own, once per channel.
+    site.clear_overrides()
+    team, daily, hooked = step()
+    assert team == daily == hooked
+    assert team[0].startswith("[tipwatch] Burma's 2025 narrative appeared: Tier 3, as before")
+
     # An unchanged sweep sends nothing.
     assert step() == ([], [], [])
 
@@ -246,8 +252,8 @@ def test_alerts_people_can_trust(
     assert subjects(team_mail)[-1].startswith("[tipwatch] Colombia: Tier 2 -> Tier 2 Watch List")
     team_ids = [str(m["Message-ID"]) for m in team_mail]
     # The team's message, killed after its send, came twice: as the same message, with the same id.
-    assert len(team_ids) == 7 and len(set(team_ids)) == 6 and team_ids[-1] == team_ids[-2]
-    assert len(mail_to(sink, DAILY)) == 6
-    assert len(hook_keys) == len(set(hook_keys)) == 6
+    assert len(team_ids) == 8 and len(set(team_ids)) == 7 and team_ids[-1] == team_ids[-2]
+    assert len(mail_to(sink, DAILY)) == 7
+    assert len(hook_keys) == len(set(hook_keys)) == 7
     statuses = {r[0] for r in open_db(config.database).execute("select status from outbox").fetchall()}
     assert statuses == {"sent"}

@@ -13,6 +13,8 @@ class StdoutChannel(Channel):
     OPTIONS = {}  # noqa: RUF012
 
     def send(self, message: Message, *, key: str) -> str:
-        sys.stdout.write(f"=== {message.subject}\n{message.text}\n")
+        # The text opens with the line the subject was made from: print it once.
+        body = message.text.split("\n", 1)[1] if "\n" in message.text else ""
+        sys.stdout.write(f"=== {message.subject}\n{body}\n")
         sys.stdout.flush()
         return "printed"

@@ -38,6 +38,17 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 upgrade", "2 upgrades"."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def appeared(name: str, edition: int, tier: str, was: str | None) -> str:
+    """A page of an edition read after its release digest: "Bhutan's 2025 narrative appeared: Tier 2, was Tier 1"."""
+    after = "covered for the first time" if was is None else f"was {was}" if was != tier else "as before"
+    return f"{name}'s {edition} narrative appeared: {tier}, {after}"
+
+
 def label_words(label: str) -> str:
     """ "possibly_reworded" -> "possibly reworded"."""
     return label.replace("_", " ")
@@ -148,7 +159,7 @@ def _recommendation_lines(d: RecommendationDetail) -> list[Line]:
 def _text_lines(d: FindingsDetail | SectionDetail, boilerplate_only: bool = False) -> list[Line]:
     added = sum(len(t.split()) for op, t in d.diff if op > 0)
     removed = sum(len(t.split()) for op, t in d.diff if op < 0)
-    stats = f"{added} words added, {removed} removed (about {percent(d.share_changed)}% of the text)"
+    stats = f"{plural(added, 'word')} added, {removed} removed (about {percent(d.share_changed)}% of the text)"
     if boilerplate_only:
         stats += "; only standard wording changed"
     lines: list[Line] = [(("plain", stats),)]
