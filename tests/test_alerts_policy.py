@@ -1,0 +1,70 @@
+"""The alert policy's parts on a real database: states stored per edition, and a reparse that corrects
+the change log without alerting."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import alerts
+from monitor.config import load_config
+from monitor.pipeline import sweep
+from monitor.reparse import reparse_all
+from snapshots import read
+from snapshots.store import changelog, writes
+from snapshots.store.db import now_iso, open_db
+from tests.conftest import CronFile
+from tests.fault_site import FaultSite
+
+pytestmark = pytest.mark.published(2024)
+
+
+def test_editions_get_a_stored_state_and_a_previous_edition_edit_alerts_at_once(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+    sweep(config, config.database)
+    site.published.add(2025)
+    sweep(config, config.database)
+    db = open_db(config.database)
+    states = dict(db.execute("select edition, state from edition_alerts").fetchall())
+    assert states == {2024: "published", 2025: "published"}
+    capsys.readouterr()
+    site.revised = True  # Japan's 2024 page is edited after 2025 is out
+    sweep(config, config.database)
+    out = capsys.readouterr().out
+    assert out.count("=== ") == 1 and "Japan: " in out and "(2024 report, revised)" in out
+
+
+def test_reparse_with_a_fixed_parser_recomputes_the_changes_without_alerting(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cron = cron_file(
+        tmp_path, site.base_url, tmp_path / "t.db", alerts={"channels": [{"name": "out", "type": "stdout"}]}
+    )
+    config = load_config(cron)
+    sweep(config, config.database)
+    site.revised = True
+    sweep(config, config.database, deliver=False)
+    db = open_db(config.database)
+    revision = db.execute("select max(id) from snapshots").fetchone()[0]
+    # An older parser lost the recommendations list of this version: its changes and alert said so.
+    broken = dataclasses.replace(read.narrative(db, revision), recommendations=(), parser_version="0-broken")
+    with db.atomic():
+        writes.record_reparse(db, revision, broken, at=now_iso())
+        layout = changelog.recompute_changes_for(db, revision)
+        alerts.enqueue_changes(db, config.alerts, layout)
+    assert [r.kind for r in read.changes_by_id(db, layout)] == ["layout"]
+    assert alerts.deliver_pending(db, config.alerts).messages == 1
+    assert "recommendations not found" in capsys.readouterr().out
+
+    report = reparse_all(db)
+    assert report.reparsed == 1 and report.changes >= 2
+    kinds = sorted(r.kind for r in read.changes(db, read.ChangeFilter(snapshot_id=revision, limit=None)))
+    assert kinds == ["layout", "recommendation", "section"]  # the sent alert stays on record
+    assert alerts.deliver_pending(db, config.alerts).messages == 0
+    assert db.execute("select count(*) from outbox where status != 'sent'").fetchone()[0] == 0
