@@ -70,9 +70,18 @@ def close_edition(db: Database, config: AlertsSettings, edition: int, *, now: da
     """After a sweep of `edition`: send its release digest or backfill notice when due. True if queued."""
     now = now or datetime.now(UTC)
     current = state.get(db, edition)
-    if current is None or current.state not in ("release", "backfill"):
+    if current is None:
         return False
-    from snapshots.store import changelog  # comparing is the costly import: only when an edition closes
+    if current.state not in ("release", "backfill"):
+        # A baseline edition alerts nothing, but the browse views want its summary once it is all read.
+        summarised = read.changes(db, read.ChangeFilter(kind="edition", edition=edition, limit=1))
+        if not summarised and not state.unsettled_pages(db, edition, config.failure_threshold):
+            from snapshots.store import changelog  # comparing is the costly import: only when it is needed
+
+            with db.atomic():
+                changelog.record_edition_summary(db, edition)
+        return False
+    from snapshots.store import changelog
 
     if current.state == "backfill":
         with db.atomic():
