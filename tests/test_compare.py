@@ -193,3 +193,13 @@ def test_a_truncated_side_never_yields_dropped_or_removed_items() -> None:
     assert changes == []
     full = compare(old, replace(cut, truncated=False))
     assert {c.detail.label for c in full if c.kind == "recommendation"} == {"dropped"}
+
+
+def test_a_reworded_recommendation_is_quoted_as_the_page_printed_it() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition, recommendations=("Screen Dra workers’ contracts — including fees.",))
+    new = replace(old, recommendations=("Screen Dra workers’ contracts — including all fees.",))
+    (change,) = compare(old, new)
+    assert (change.detail.old, change.detail.new) == (old.recommendations[0], new.recommendations[0])
+    assert "".join(t for op, t in change.detail.diff if op >= 0) == new.recommendations[0]
+    assert "workers’ contracts — including all fees." in change.summary
