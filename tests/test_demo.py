@@ -37,8 +37,14 @@ def test_demo_runs_offline_and_reports_every_tier_move(tmp_path: Path) -> None:
     assert "now tracking 7 pages" in result.stdout
     for year in (2022, 2023, 2024, 2025):
         assert f"{year} report published: 7 countries" in result.stdout
-    # The post-release edit is picked up as a revision, not as a new edition.
+    # The post-release edit is picked up as a revision, not as a new edition, and alerted though 2025 is out.
     assert "(2024 report, revised)" in result.stdout
+    alerted = [line for line in lines if line.startswith("=== [tipwatch] Japan: ")]
+    assert len(alerted) == 1 and "(2024 report, revised)" in alerted[0]
+    # Each message's subject is printed once, not again as the first line of its body.
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith("=== [tipwatch] "):
+            assert not line.removeprefix("=== [tipwatch] ").startswith(lines[i + 1]), line
     db = open_db(db_path)
     assert db["snapshots"].count == 36  # 7 countries x 5 editions + 1 revision
     assert db.execute("select count(*) from checks where outcome = 'error'").fetchone()[0] == 0
