@@ -100,3 +100,18 @@ def test_importing_an_older_edition_is_one_notice(
         2023: "published",
         2024: "published",
     }
+
+
+def test_a_listed_page_answering_404_does_not_hold_the_digest_back(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stdout = {"channels": [{"name": "out", "type": "stdout"}]}
+    config = load_config(cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025], alerts=stdout))
+    sweep(config, config.database)
+    site.published.add(2025)
+    site.override("/reports/2025-trafficking-in-persons-report/haiti/", (404, {}, b"not here"))
+    capsys.readouterr()
+    sweep(config, config.database)  # the first sweep of the edition: every listed page is settled
+    out = capsys.readouterr().out
+    assert out.count("=== ") == 1 and "2025 report published: 6 countries, 0 upgrades, 2 downgrades" in out
+    assert "Haiti: missing (was Special Case): listed, but its page failed:" in out and "HTTP 404" in out

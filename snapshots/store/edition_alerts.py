@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 # A page failed with one of these will not turn into a narrative by waiting: it is settled.
-PERMANENT_ERRORS = ("http_404", "http_410", "not_narrative")
+PERMANENT_ERRORS = ("not_found", "not_narrative")  # not_found: HTTP 404 or 410
 
 
 @dataclass(frozen=True)
