@@ -203,3 +203,13 @@ def test_a_reworded_recommendation_is_quoted_as_the_page_printed_it() -> None:
     assert (change.detail.old, change.detail.new) == (old.recommendations[0], new.recommendations[0])
     assert "".join(t for op, t in change.detail.diff if op >= 0) == new.recommendations[0]
     assert "workers’ contracts — including all fees." in change.summary
+
+
+def test_a_doubtful_tier_reports_nothing_as_dropped() -> None:
+    old = Narrative("HAITI", "haiti", 2022, "Tier 2", _summary("Haiti remained on Tier 2."), ("Train judges.",),
+                    {"prosecution": "Courts convicted two traffickers."})  # fmt: skip
+    new = replace(old, tier="Tier 3", summary=_summary("Haiti remained on Tier 2."), recommendations=(), sections={})
+    changes = compare(old, replace(new, recommendations=("Screen migrants.",), sections={"protection": "Shelters."}))
+    assert [c.kind for c in changes] == ["doubtful", "recommendation", "section"]
+    assert [c.detail.label for c in changes if c.kind == "recommendation"] == ["new"]
+    assert [c.detail.status for c in changes if c.kind == "section"] == ["added"]

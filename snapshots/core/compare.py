@@ -182,12 +182,14 @@ def _changes(diff: NarrativeDiff, old: Narrative, new: Narrative) -> list[Change
     anomaly = _anomaly(old, new, diff)
     if anomaly:
         return anomaly
-    # A truncated page ends early: what it lacks was cut off, not removed.
-    truncated = old.truncated or new.truncated
+    # A truncated page ends early: what it lacks was cut off, not removed. A page whose tier disagrees with
+    # its own text may be misread: nothing it lacks is reported as removed either.
+    suspect = old.truncated or new.truncated
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
         changes.append(_change(diff, "medium", "doubtful", DoubtfulDetail(tier.doubtful, tier.old, tier.new)))
+        suspect = True
     elif tier.direction != "same":
         detail = TierDetail(
             tier.old, tier.new, tier.direction, tier.watch_list_streak, tier.waiver, tier.faces_automatic_downgrade
@@ -199,7 +201,7 @@ def _changes(diff: NarrativeDiff, old: Narrative, new: Narrative) -> list[Change
         changes.append(_change(diff, text_significance(f), "findings", findings))
     printed = _as_printed((*old.recommendations, *new.recommendations))
     for rec in diff.recommendations:
-        if rec.label == "kept" or (truncated and rec.label == "dropped"):
+        if rec.label == "kept" or (suspect and rec.label == "dropped"):
             continue
         # Matched on normalized text; quoted as the page printed it.
         old_words, new_words = printed.get(rec.old or "", rec.old), printed.get(rec.new or "", rec.new)
@@ -209,7 +211,7 @@ def _changes(diff: NarrativeDiff, old: Narrative, new: Narrative) -> list[Change
         key = f"recommendation:{rec.label}:{_digest(rec.old, rec.new)}"
         changes.append(_change(diff, significance, key, rec_detail))
     for section in diff.sections:
-        if section.status == "same" or section.text.boilerplate_only or (truncated and section.status == "removed"):
+        if section.status == "same" or section.text.boilerplate_only or (suspect and section.status == "removed"):
             continue
         text = section.text
         significance = "medium" if section.status != "changed" else text_significance(text)
