@@ -1,7 +1,8 @@
 """The alert policy: when a change reaches people, and in how many messages. The pipeline and the outbox ask.
 
 Each tracked edition has a stored state (table `edition_alerts`):
-- baseline: the first sweep of an empty database; one "now tracking N pages" per channel, then published.
+- baseline: recorded by the first sweep of an empty database (one "now tracking N pages" per channel);
+  from the next sweep on, its changes alert at once, as a published edition's do.
 - release: a newer edition appeared. Its changes wait for one digest per channel, sent when every listed
   page is settled (stored, failed permanently: 404/410/not a narrative, or failed `failure_threshold`
   times), and at the latest after `release_wait` seconds or at the end of the second sweep. The digest
@@ -49,7 +50,7 @@ def edition_mode(db: Database, edition: int, *, baseline: bool, now: datetime | 
     current = state.get(db, edition)
     if baseline:
         with db.atomic():
-            state.put(db, edition, "published", at)
+            state.put(db, edition, "baseline", at)
         return "baseline"
     if current is None:
         newest = writes.newest_snapshot_edition(db)
