@@ -115,3 +115,24 @@ def test_a_listed_page_answering_404_does_not_hold_the_digest_back(
     out = capsys.readouterr().out
     assert out.count("=== ") == 1 and "2025 report published: 6 countries, 0 upgrades, 2 downgrades" in out
     assert "Haiti: missing (was Special Case): listed, but its page failed:" in out and "HTTP 404" in out
+
+
+def test_an_older_database_gets_each_editions_state_from_what_it_holds(tmp_path: Path) -> None:
+    """Before m006: 2023 and 2024 summarised (published); 2025 stored but its digest never sent (release)."""
+    from sqlite_utils import Database
+
+    from snapshots.store.migrations import migrations
+
+    old = Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="m006_edition_alerts")
+    for edition in (2023, 2024, 2025):
+        old["snapshots"].insert({"page_id": 1, "edition": edition, "country_key": "japan", "fetched_at": f"{edition}"})
+    for edition in (2023, 2024):
+        old["changes"].insert({"key": f"edition:{edition}", "kind": "edition", "edition": edition})
+    old.conn.commit()
+    old.close()
+    db = open_db(tmp_path / "old.db")
+    states = dict(db.execute("select edition, state from edition_alerts").fetchall())
+    assert states == {2023: "published", 2024: "published", 2025: "release"}
+    assert policy.edition_mode(db, 2025, baseline=False) == "release"
+    assert policy.edition_mode(db, 2024, baseline=False) == "immediate"
