@@ -34,7 +34,7 @@ from snapshots.core.models import (
     TierDetail,
     TierMove,
 )
-from snapshots.core.normalize import clean_recommendation, normalize_text
+from snapshots.core.normalize import clean_recommendation, normalize_text, printed_text
 from snapshots.core.recommendations import RecommendationDiff, match_recommendations
 from snapshots.core.text import SectionDiff, TextDiff, diff_normalized, diff_text, text_significance
 from snapshots.core.textdiff import word_diff
@@ -174,8 +174,8 @@ def _anomaly(old: Narrative, new: Narrative, diff: NarrativeDiff) -> list[Change
 
 
 def _as_printed(texts: Sequence[str]) -> dict[str, str]:
-    """Each recommendation's normalized form -> its words as printed (only runs of spaces folded)."""
-    return {clean_recommendation(t): " ".join(t.split()) for t in texts}
+    """Each recommendation's normalized form -> its words as printed (see `printed_text`)."""
+    return {clean_recommendation(t): printed_text(t) for t in texts}
 
 
 def _changes(diff: NarrativeDiff, old: Narrative, new: Narrative) -> list[Change]:
