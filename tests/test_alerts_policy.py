@@ -136,3 +136,30 @@ def test_an_older_database_gets_each_editions_state_from_what_it_holds(tmp_path:
     assert states == {2023: "published", 2024: "published", 2025: "release"}
     assert policy.edition_mode(db, 2025, baseline=False) == "release"
     assert policy.edition_mode(db, 2024, baseline=False) == "immediate"
+
+
+def test_a_revision_rewording_300_recommendations_is_one_message_per_channel(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def recommendations(verb: str) -> tuple[str, ...]:
+        return tuple(
+            f"{verb} the labor inspection of work site {i} and refer cases from district {i}." for i in range(300)
+        )
+
+    channels = {"channels": [{"name": "a", "type": "stdout"}, {"name": "b", "type": "stdout"}]}
+    config = load_config(cron_file(tmp_path, site.base_url, tmp_path / "t.db", alerts=channels))
+    japan = site.reports.countries["japan"].editions[2024]
+    site.reports = site.reports.replace_editions(
+        {(2024, "japan"): dataclasses.replace(japan, recommendations=recommendations("Expand"))}
+    )
+    sweep(config, config.database)
+    site.reports = site.reports.replace_editions(
+        {(2024, "japan"): dataclasses.replace(japan, recommendations=recommendations("Strengthen"))}
+    )
+    capsys.readouterr()
+    sweep(config, config.database)
+    out = capsys.readouterr().out
+    db = open_db(config.database)
+    assert db.execute("select count(*) from changes where kind = 'recommendation'").fetchone()[0] == 300
+    assert out.count("=== [tipwatch] Japan: reworded recommendation: ") == 2
+    assert out.count("Reworded recommendation: ") == 2 * 19 and out.count("… and 281 more changes") == 2
