@@ -237,11 +237,7 @@ def _item(db: Database, row: dict[str, Any]) -> dict[str, Any]:
         record = read.change(db, row["change_id"])
         if record is None:
             raise LookupError(f"outbox row {row['id']} names change {row['change_id']}, which is not stored")
-        item = _change_item(record)
-        if record.comparison == "edition":  # what a message about a page read after its digest says
-            new, old = (read.snapshot(db, i) if i else None for i in (record.new_snapshot_id, record.old_snapshot_id))
-            item.update(tier=new.tier if new else None, old_tier=old.tier if old else None)
-        return item
+        return {**_change_item(record), **policy.change_facts(db, record)}
     notice = json.loads(row["notice"])
     if notice["type"] == "edition_digest":
         notice.update(policy.digest_facts(db, notice["edition"]))

@@ -67,6 +67,14 @@ def edition_mode(db: Database, edition: int, *, baseline: bool, now: datetime | 
     return {"release": "release", "backfill": "backfill"}.get(current.state, "immediate")
 
 
+def close_baseline(db: Database, config: AlertsSettings, editions: list[int]) -> None:
+    """After the first sweep of an empty database: one "now tracking N pages" per channel, ever."""
+    if writes.has_snapshots(db):
+        notice = {"type": "baseline", "pages": writes.narrative_page_count(db), "editions": editions}
+        with db.atomic():
+            outbox.enqueue_notice(db, config, notice, dedupe="baseline")
+
+
 def close_edition(db: Database, config: AlertsSettings, edition: int, *, now: datetime | None = None) -> bool:
     """After a sweep of `edition`: send its release digest or backfill notice when due. True if queued."""
     now = now or datetime.now(UTC)
@@ -124,6 +132,15 @@ def digest_facts(db: Database, edition: int) -> dict[str, Any]:
         "missing": [{**m.to_json(), "why": why.get(m.country_key, "")} for m in missing],
         "recommendations": dict(sorted(labels.items())),
     }
+
+
+def change_facts(db: Database, record: read.ChangeRecord) -> dict[str, Any]:
+    """What a change's message needs beyond the change: for an edition comparison (a page read after its
+    edition's digest: "Bhutan's 2025 narrative appeared: Tier 2, was Tier 1"), both versions' tiers."""
+    if record.comparison != "edition":
+        return {}
+    new, old = (read.snapshot(db, i) if i else None for i in (record.new_snapshot_id, record.old_snapshot_id))
+    return {"tier": new.tier if new else None, "old_tier": old.tier if old else None}
 
 
 def batches(settings: ChannelSettings, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -179,15 +179,8 @@ def _sweep(
                     result.pages.append(outcome)
                     progress("page", outcome)
             policy.close_edition(db, config.alerts, year)
-        if baseline and writes.has_snapshots(db):
-            tracked = writes.narrative_page_count(db)
-            with db.atomic():
-                alerts.enqueue_notice(
-                    db,
-                    config.alerts,
-                    {"type": "baseline", "pages": tracked, "editions": result.editions},
-                    dedupe="baseline",
-                )
+        if baseline:
+            policy.close_baseline(db, config.alerts, result.editions)
     except BaseException as exc:
         writes.finish_run(db, run_id, "failed", result.summary(), error=str(exc) or type(exc).__name__)
         raise
