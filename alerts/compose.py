@@ -14,12 +14,13 @@ from typing import Any
 
 from alerts.render import Section, render_html, render_slack, render_text
 from snapshots.core import describe
-from snapshots.core.describe import Line, clip
-from snapshots.core.models import SIGNIFICANCE_RANK, TierDetail, detail_from_json
+from snapshots.core.describe import Line, clip, count, label_words
+from snapshots.core.models import SIGNIFICANCE_RANK, TierMove, detail_from_json
 from snapshots.core.safe_text import one_line
 
 DIGEST_LINES = 40
 HEALTH_LINES = 20
+MESSAGE_SECTIONS = 20  # changes shown in one message; the rest are counted and linked
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,16 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
     if not base_url:  # no web page to point at (the demo without --serve): no links rather than dead ones
         sections = [replace(s, url="") for s in sections]
     more = len(sections) - 1
+    if len(sections) > MESSAGE_SECTIONS:
+        rest = len(sections) - MESSAGE_SECTIONS + 1
+        sections = [
+            *sections[: MESSAGE_SECTIONS - 1],
+            Section(f"… and {count(rest, 'more change')}", base_url, (), (0, 0)),
+        ]
     subject = "[tipwatch] " + one_line(sections[0].title) + (f" (+{more} more)" if more else "")
+    page = _appeared_page(items)
+    if page is not None:
+        subject = f"[tipwatch] {one_line(page)}" + (f" ({count(more + 1, 'change')})" if more else "")
     changes = [{**_change_record(i), "url": f"{base_url}/changes/{i['id']}"} for i in items if i["type"] == "change"]
     notices = [i for i in items if i["type"] != "change"]
     return Message(
@@ -50,6 +60,20 @@ def compose(items: list[dict[str, Any]], *, base_url: str) -> Message:
         slack_payload=render_slack(subject, sections, base_url),
         json={"subject": subject, "changes": changes, "notices": notices},
     )
+
+
+def _appeared_page(items: list[dict[str, Any]]) -> str | None:
+    """The headline of a message whose changes all come from one page's first version in an edition
+    (read after the edition's digest), or None."""
+    first = items[0]
+    same_page = all(
+        i["type"] == "change" and i.get("comparison") == "edition" and i.get("tier")
+        and (i.get("country_key"), i.get("edition")) == (first.get("country_key"), first.get("edition"))
+        for i in items
+    )  # fmt: skip
+    if not same_page:
+        return None
+    return describe.appeared(first["country"], first["edition"], first["tier"], first.get("old_tier"))
 
 
 def sample_message(base_url: str) -> Message:
@@ -76,6 +100,8 @@ def _sections(items: list[dict[str, Any]], base_url: str) -> list[Section]:
             sections.append(_baseline_section(item, base_url))
         elif item["type"] == "edition_digest":
             sections.append(_digest_section(item, base_url))
+        elif item["type"] == "backfill":
+            sections.append(_backfill_section(item, base_url))
     # Health notices are merged so that a site-wide outage makes one message, not one per page.
     for kind in ("problem", "resolved"):
         health = [i for i in items if i["type"] == kind]
@@ -105,28 +131,45 @@ def _baseline_section(notice: dict[str, Any], base_url: str) -> Section:
 
 
 def _digest_section(notice: dict[str, Any], base_url: str) -> Section:
-    moves = notice.get("changes", [])
-    details = [TierDetail.from_json(c.get("detail") or {}) for c in moves]
-    ups = sum(1 for d in details if d.direction == "upgrade")
-    downs = sum(1 for d in details if d.direction == "downgrade")
-    title = (f"{notice['edition']} report published: {notice.get('countries', '?')} countries, "
-             f"{describe.count(ups, 'upgrade')}, {describe.count(downs, 'downgrade')}")  # fmt: skip
+    moves = [TierMove.from_json(m) for m in notice.get("moves", [])]
+    added = [TierMove.from_json(m) for m in notice.get("added", [])]
+    missing = notice.get("missing", [])
+    ups = sum(1 for m in moves if m.direction == "upgrade")
+    downs = sum(1 for m in moves if m.direction == "downgrade")
+    title = (f"{notice['edition']} report published: {count(notice.get('countries', 0), 'country', 'countries')}, "
+             f"{count(ups, 'upgrade')}, {count(downs, 'downgrade')}")  # fmt: skip
     lines: list[Line] = []
-    for change, d in zip(moves[:DIGEST_LINES], details, strict=False):
-        lines.append((("strong", f"{change.get('country', '?')}: "), ("del", str(d.from_tier or "?")),
-                      ("plain", " -> "), ("ins", str(d.to_tier or "?"))))  # fmt: skip
+    for m in moves[:DIGEST_LINES]:
+        direction = {"upgrade": "upgrade", "downgrade": "downgrade"}.get(m.direction, "status change")
+        lines.append((("strong", f"{m.country}: "), ("plain", f"{m.old_tier} -> {m.new_tier} ({direction})")))
     if len(moves) > DIGEST_LINES:
-        lines.append((("plain", f"… and {len(moves) - DIGEST_LINES} more tier moves"),))
+        lines.append((("plain", f"… and {count(len(moves) - DIGEST_LINES, 'more tier move')}"),))
     if not moves:
         lines.append((("plain", "No tier moves."),))
+    for m in added:
+        lines.append((("strong", f"{m.country}: "), ("plain", f"covered for the first time, {m.new_tier}")))
+    for item in missing:
+        m = TierMove.from_json(item)
+        lines.append((("strong", f"{m.country}: "), ("plain", f"missing (was {m.old_tier}): {item.get('why', '')}")))
+    counts = notice.get("recommendations") or {}
+    if counts:
+        parts = ", ".join(f"{n} {label_words(label)}" for label, n in counts.items())
+        lines.append((("plain", f"Changed recommendations: {parts}"),))
     return Section(title, base_url, tuple(lines), (4, 0))
+
+
+def _backfill_section(notice: dict[str, Any], base_url: str) -> Section:
+    title = f"{notice['edition']} report imported: {count(notice.get('pages', 0), 'narrative')}"
+    note = "An earlier edition was added to the record; its changes are not alerted one by one."
+    lines: tuple[Line, ...] = ((("plain", note),),)
+    return Section(title, base_url, lines, (3, 0))
 
 
 def _health_section(kind: str, notices: list[dict[str, Any]], base_url: str) -> Section:
     if kind == "problem":
-        title = f"problem: {len(notices)} page{'s' if len(notices) > 1 else ''} failing"
+        title = f"problem: {count(len(notices), 'page')} failing"
     else:
-        title = f"resolved: {len(notices)} page{'s' if len(notices) > 1 else ''} working again"
+        title = f"resolved: {count(len(notices), 'page')} working again"
     if len(notices) == 1:
         title += f" ({notices[0].get('page', '?')})"
     lines: list[Line] = []

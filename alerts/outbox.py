@@ -40,11 +40,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from alerts import policy
 from alerts.channels import Channel, build_channel
 from alerts.compose import compose
 from alerts.errors import ChannelConfigError, DeliveryError
 from alerts.redaction import channel_secrets, redact
-from alerts.routing import HEALTH_NOTICES, NOTICE_KINDS, accepts_change, accepts_notice
+from alerts.routing import NOTICE_KINDS, accepts_change, accepts_notice
 from alerts.settings import AlertsSettings, ChannelSettings
 from snapshots import read
 from snapshots.store import outbox as queue
@@ -133,7 +134,7 @@ def deliver_pending(db: Database, config: AlertsSettings, *, now: datetime | Non
                 report.resent += len(rows)
                 _deliver_batch(db, config, channels[name], rows, key, now, report)
         for settings, channel in channels.values():
-            batches = _batches(settings, _due(db, settings.name, now))
+            batches = policy.batches(settings, _due(db, settings.name, now))
             for i, batch in enumerate(batches):
                 key = _batch_key(settings.name, batch)
                 failure = _deliver_batch(db, config, (settings, channel), batch, key, now, report)
@@ -166,20 +167,6 @@ def _interrupted(db: Database) -> dict[tuple[str, str], list[dict[str, Any]]]:
 
 def _due(db: Database, channel: str, now: datetime) -> list[dict[str, Any]]:
     return queue.due_rows(db, channel, _iso(now))
-
-
-def _batches(settings: ChannelSettings, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Digest channels get everything in one message; others one per row, with health notices merged."""
-    if not rows:
-        return []
-    if settings.mode == "digest":
-        return [rows]
-    health = [r for r in rows if r["notice"] and json.loads(r["notice"]).get("type") in HEALTH_NOTICES]
-    health_ids = {r["id"] for r in health}
-    batches = [[r] for r in rows if r["id"] not in health_ids]
-    if health:
-        batches.append(health)
-    return sorted(batches, key=lambda b: b[0]["id"])
 
 
 def _batch_key(channel: str, rows: list[dict[str, Any]]) -> str:
@@ -251,23 +238,16 @@ def _item(db: Database, row: dict[str, Any]) -> dict[str, Any]:
         record = read.change(db, row["change_id"])
         if record is None:
             raise LookupError(f"outbox row {row['id']} names change {row['change_id']}, which is not stored")
-        return _change_item(record)
+        return {**_change_item(record), **policy.change_facts(db, record)}
     notice = json.loads(row["notice"])
     if notice["type"] == "edition_digest":
-        notice.update(_edition_facts(db, notice["edition"]))
+        notice.update(policy.digest_facts(db, notice["edition"]))
     return notice
 
 
 def _change_item(record: read.ChangeRecord) -> dict[str, Any]:
     keys = ("id", "kind", "significance", "country", "country_key", "edition", "comparison", "summary")
     return {"type": "change", **{k: getattr(record, k) for k in keys}, "detail": record.detail.to_json()}
-
-
-def _edition_facts(db: Database, edition: int) -> dict[str, Any]:
-    tier_changes = read.changes(db, read.ChangeFilter(edition=edition, kind="tier", limit=None))
-    moves = sorted((r for r in tier_changes if r.comparison == "edition"), key=lambda r: (r.country or "", r.id))
-    countries = len(read.roster(db, edition))
-    return {"changes": [_change_item(r) for r in moves], "countries": countries}
 
 
 @contextmanager

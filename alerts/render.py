@@ -25,11 +25,18 @@ class Section:
 
 
 def render_text(sections: list[Section]) -> str:
-    marks = {"ins": ("[+", "+]"), "del": ("[-", "-]"), "strong": ("", ""), "plain": ("", "")}
+    """Plain text quotes the words as they are: no diff markup. An excerpt of a word diff (a reworded
+    passage) is shown as its two versions."""
     out: list[str] = []
     for s in sections:
         out.append(s.title)
-        out.extend("  " + "".join(marks[st][0] + t + marks[st][1] for st, t in line) for line in s.lines)
+        for line in s.lines:
+            styles = {style for style, _ in line}
+            if styles & {"ins", "del"} and "strong" not in styles:  # an excerpt of a word diff
+                out.append("  Before: " + "".join(t for style, t in line if style != "ins"))
+                out.append("  Now: " + "".join(t for style, t in line if style != "del"))
+            else:
+                out.append("  " + "".join(t for _, t in line))
         if s.url:
             out.append(f"  {s.url}")
         out.append("")

@@ -10,8 +10,8 @@ from alerts.settings import ChannelSettings
 from snapshots.core.models import SIGNIFICANCE_RANK
 
 # The `kinds:` name that selects each notice type; None: every channel gets it.
-NOTICE_KINDS: dict[str, str | None] = {"baseline": None, "edition_digest": "edition", "problem": "health",
-                                       "resolved": "health"}  # fmt: skip
+NOTICE_KINDS: dict[str, str | None] = {"baseline": None, "backfill": None, "edition_digest": "edition",
+                                       "problem": "health", "resolved": "health"}  # fmt: skip
 HEALTH_NOTICES = ("problem", "resolved")
 
 

@@ -101,6 +101,8 @@ class AlertsConfig:
     base_url: str = "http://127.0.0.1:8150"  # where links in messages point (the tipwatch web page)
     failure_threshold: int = 3  # consecutive failed checks of a page before one "problem" alert
     max_attempts: int = 5  # delivery attempts before a message becomes a dead letter
+    # Seconds a new edition's release digest waits for listed pages that are neither read nor failed for good.
+    release_wait: float = 6 * 3600.0
     channels: tuple[ChannelConfig, ...] = ()
 
 
@@ -193,6 +195,7 @@ def _check(config: Config, name: str) -> None:
             check_country(country, f"{name}: source.countries[{i}]")
     _in_range(config.alerts.failure_threshold, 1, 1000, f"{name}: alerts.failure_threshold")
     _in_range(config.alerts.max_attempts, 1, 1000, f"{name}: alerts.max_attempts")
+    _in_range(config.alerts.release_wait, 0, MAX_SECONDS, f"{name}: alerts.release_wait")
     seen: set[str] = set()
     for i, job in enumerate(config.jobs):
         if job.id in seen:

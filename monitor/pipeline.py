@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 import alerts
+from alerts import policy
 from monitor.config import Config
 from monitor.editions import Landings, landing, resolve_editions
 from monitor.errors import SourceUnreachable
@@ -168,7 +169,7 @@ def _sweep(
         progress("total", len(plan))
         # Oldest edition first, so a new edition's comparison finds its predecessor already stored.
         for year in result.editions:
-            mode = _alert_mode(db, year, baseline)
+            mode = policy.edition_mode(db, year, baseline=baseline)
             progress("edition", year)
             at = now_iso()
             with db.atomic():
@@ -179,16 +180,9 @@ def _sweep(
                     outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode)
                     result.pages.append(outcome)
                     progress("page", outcome)
-            _close_edition(db, config, year, mode)
-        if baseline and writes.has_snapshots(db):
-            tracked = writes.narrative_page_count(db)
-            with db.atomic():
-                alerts.enqueue_notice(
-                    db,
-                    config.alerts,
-                    {"type": "baseline", "pages": tracked, "editions": result.editions},
-                    dedupe="baseline",
-                )
+            policy.close_edition(db, config.alerts, year)
+        if baseline:
+            policy.close_baseline(db, config.alerts, result.editions)
         if file_identity(db) != identity:
             raise StorageError(
                 f"database {db_file(db)} was deleted or replaced during the run: what this run stored is lost"
@@ -203,37 +197,6 @@ def _sweep(
 def _is_known_other(db: Database, ref: PageRef) -> bool:
     """Sub-pages already found to hold no narrative (introduction, ...) are not fetched again."""
     return writes.page_kind(db, ref.edition, ref.slug) == "other"
-
-
-def _alert_mode(db: Database, year: int, baseline: bool) -> str:
-    """How changes of this edition reach people: one by one, or folded into one message."""
-    if baseline:
-        return "baseline"
-    newest = writes.newest_snapshot_edition(db)
-    if newest is not None and year < newest:
-        return "backfill"
-    if not writes.has_snapshots(db, year):
-        return "release"
-    summarised = read.changes(db, read.ChangeFilter(kind="edition", edition=year, limit=1))
-    return "immediate" if summarised else "release"
-
-
-def _close_edition(db: Database, config: Config, year: int, mode: str) -> None:
-    """Once every narrative page of an edition has a snapshot, record the edition summary (once)."""
-    pending = writes.pages_without_snapshot(db, year)
-    if pending:
-        log.info("edition %d: %d pages have no snapshot yet; edition summary deferred", year, pending)
-        return
-    if mode == "immediate":
-        return  # summarised when it was released (record_edition_summary is idempotent, and not free)
-    from snapshots.store import changelog
-
-    with db.atomic():
-        change_id = changelog.record_edition_summary(db, year)
-        if change_id is not None and mode == "release":
-            alerts.enqueue_notice(
-                db, config.alerts, {"type": "edition_digest", "edition": year}, dedupe=f"edition_digest:{year}"
-            )
 
 
 class UnchangedBatch:

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
-from snapshots.store import writes
+from snapshots.store import changelog, writes
 from snapshots.store.db import now_iso
 
 
@@ -16,6 +16,7 @@ from snapshots.store.db import now_iso
 class ReparseReport:
     reparsed: int = 0
     current: int = 0
+    changes: int = 0  # changes recorded anew from the new parses (never alerted)
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -36,5 +37,9 @@ def reparse_all(db: Database, *, force: bool = False) -> ReparseReport:
             continue
         with db.atomic():
             writes.record_reparse(db, snapshot_id, narrative, at=now_iso())
+            # The changes this snapshot caused, and those of the next version of its page (compared with it).
+            for affected in (snapshot_id, writes.next_on_page(db, snapshot_id)):
+                if affected is not None:
+                    report.changes += len(changelog.recompute_changes_for(db, affected))
         report.reparsed += 1
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from alerts.compose import compose
+from alerts.compose import MESSAGE_SECTIONS, compose
 from alerts.render import SLACK_BLOCKS, SLACK_HEADER, SLACK_SECTION
 
 BASE = "http://tipwatch.test"
@@ -23,7 +23,7 @@ TIER = change(7, "tier", {"from": "Tier 2", "to": "Tier 2 Watch List", "directio
 def test_tier_move_carries_direction_and_link():
     m = compose([TIER], base_url=BASE + "/")
     assert m.subject == "[tipwatch] Japan: Tier 2 -> Tier 2 Watch List (2024 report)"
-    assert "Downgrade: [-Tier 2-] -> [+Tier 2 Watch List+]" in m.text
+    assert "Downgrade: Tier 2 -> Tier 2 Watch List" in m.text
     assert f"{BASE}/changes/7" in m.text
     assert f'href="{BASE}/changes/7"' in m.html
     assert m.json["changes"][0]["url"] == f"{BASE}/changes/7"
@@ -39,9 +39,9 @@ def test_recommendations_new_dropped_reworded_with_wording():
                                      "diff": [[0, "Train "], [1, "all "], [0, "judges."]]}, significance="medium"),
     ]  # fmt: skip
     m = compose(items, base_url=BASE)
-    assert "New recommendation: [+Screen migrant workers.+]" in m.text
-    assert "Dropped recommendation: [-Amend the penal code.-]" in m.text
-    assert "Train [+all +]judges." in m.text
+    assert "New recommendation: Screen migrant workers." in m.text
+    assert "Dropped recommendation: Amend the penal code." in m.text
+    assert "Before: Train judges." in m.text and "Now: Train all judges." in m.text
     assert "<ins" in m.html and "Screen migrant workers.</ins>" in m.html
     assert "<del" in m.html and "Amend the penal code.</del>" in m.html
     assert m.subject.endswith("(+2 more)")
@@ -52,8 +52,8 @@ def test_findings_excerpt_shows_added_and_removed_with_context_clipped():
     detail = {"diff": [[0, long_equal], [-1, "decreased"], [1, "increased"], [0, " funding. " + long_equal]],
               "share_changed": 0.01}  # fmt: skip
     m = compose([change(4, "findings", detail, significance="medium")], base_url=BASE)
-    assert "[-decreased-][+increased+] funding." in m.text
-    assert "1 words added, 1 removed (about 1% of the text)" in m.text
+    assert "decreased funding." in m.text and "increased funding." in m.text
+    assert "1 word added, 1 removed (about 1% of the text)" in m.text
     assert len(m.text) < 1000  # the unchanged text around the edit is trimmed, not copied whole
 
 
@@ -79,19 +79,39 @@ def test_slack_limits_header_section_and_block_count():
     sections = [b for b in p["blocks"] if b["type"] == "section"]
     assert all(len(b["text"]["text"]) <= SLACK_SECTION for b in sections)
     assert all("|See the full change>" in b["text"]["text"] for b in sections)
-    assert "and 31 more" in p["blocks"][-1]["elements"][0]["text"]
     assert p["text"].startswith("[tipwatch] ")
 
 
-def test_edition_digest_counts_moves():
-    moves = [
-        {"country": "Japan", "detail": {"from": "Tier 2", "to": "Tier 2 Watch List", "direction": "downgrade"}},
-        {"country": "Chad", "detail": {"from": "Tier 3", "to": "Tier 2 Watch List", "direction": "upgrade"}},
-        {"country": "Peru", "detail": {"from": "Tier 2", "to": "Tier 1", "direction": "upgrade"}},
-    ]
-    m = compose([{"type": "edition_digest", "edition": 2025, "changes": moves, "countries": 186}], base_url=BASE)
-    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 2 upgrades, 1 downgrade"
-    assert "Japan: [-Tier 2-] -> [+Tier 2 Watch List+]" in m.text
+def test_one_message_shows_a_bounded_number_of_changes_and_counts_the_rest():
+    many = [change(i, "recommendation", {"label": "new", "new": f"Recommendation {i}."}, significance="medium")
+            for i in range(1, 301)]  # fmt: skip
+    m = compose(many, base_url=BASE)
+    assert m.text.count("New recommendation: ") == MESSAGE_SECTIONS - 1
+    assert f"… and {300 - MESSAGE_SECTIONS + 1} more changes" in m.text
+    assert m.subject.endswith("(+299 more)")
+    assert len(m.json["changes"]) == 300  # machines get every change
+
+
+def test_edition_digest_counts_moves_says_why_a_country_is_missing_and_has_no_diff_markup():
+    def move(country, old, new, direction):
+        return {"country": country, "country_key": country.lower(), "from": old, "to": new, "direction": direction}
+
+    notice = {
+        "type": "edition_digest", "edition": 2025, "countries": 186,
+        "moves": [move("Japan", "Tier 2", "Tier 2 Watch List", "downgrade"),
+                  move("Chad", "Tier 3", "Tier 2", "upgrade")],
+        "added": [move("Bhutan", None, "Tier 2", "status")],
+        "missing": [{**move("Korea, North", "Tier 3", None, "status"), "why": "listed, but its page failed: HTTP 404"}],
+        "recommendations": {"new": 3, "reworded": 1},
+    }  # fmt: skip
+    m = compose([notice], base_url=BASE)
+    assert m.subject == "[tipwatch] 2025 report published: 186 countries, 1 upgrade, 1 downgrade"
+    assert "Japan: Tier 2 -> Tier 2 Watch List (downgrade)" in m.text
+    assert "Chad: Tier 3 -> Tier 2 (upgrade)" in m.text
+    assert "Bhutan: covered for the first time, Tier 2" in m.text
+    assert "Korea, North: missing (was Tier 3): listed, but its page failed: HTTP 404" in m.text
+    assert "Changed recommendations: 3 new, 1 reworded" in m.text
+    assert "[-" not in m.text and "[+" not in m.text
 
 
 def test_health_notices_merge_into_one_section():

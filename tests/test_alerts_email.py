@@ -75,10 +75,12 @@ def test_plain_smtp_message_has_subject_parts_and_idempotency_key(tmp_path, smtp
     assert msg.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     plain = msg.get_body(("plain",)).get_content().splitlines()
-    assert "  Downgrade: [-Tier 2-] -> [+Tier 2 Watch List+]" in plain
+    assert "  Downgrade: Tier 2 -> Tier 2 Watch List" in plain
     assert "  http://tipwatch.test/changes/1" in plain
     html = msg.get_body(("html",)).get_content()
-    assert "Tier 2 Watch List</ins>" in html and 'href="http://tipwatch.test/changes/1"' in html
+    assert (
+        "Downgrade: </strong>Tier 2 -&gt; Tier 2 Watch List" in html and 'href="http://tipwatch.test/changes/1"' in html
+    )
     assert msg["X-Tipwatch-Idempotency-Key"] == "tipwatch:change:1:mail"
     assert msg["Message-ID"] == "<tipwatch.change.1.mail@tipwatch>"
     assert sink.encrypted == [False]

@@ -60,12 +60,11 @@ def test_boilerplate_next_to_a_real_edit_is_marked_apart_from_it() -> None:
     assert "sixth" in boilerplate and "Watch List" in real
 
 
-def test_revision_comparison_does_not_fold_boilerplate_but_rates_it_low() -> None:
+def test_a_revision_that_only_changes_edition_boilerplate_is_no_change() -> None:
     old, new, _ = load_pair("falsepos-boilerplate-2025")
     new = replace(new, edition=old.edition)
-    changes = compare(old, new)
-    assert [c.kind for c in changes] == ["findings"]
-    assert changes[0].significance == "low" and changes[0].detail.boilerplate_only is True
+    assert diff_narratives(old, new).findings.boilerplate_only  # the diff still shows the drift, marked
+    assert compare(old, new) == []
 
 
 def test_full_diff_ops_rebuild_the_normalized_texts() -> None:
@@ -206,3 +205,55 @@ def test_figures_given_by_the_caller_are_compared_instead_of_extracted_again() -
     stored = extract_figures(_figures_narrative(2024, "Courts convicted 12 traffickers."))
     moved = [c.summary for c in compare(old, new, figures=(stored, extract_figures(new))) if c.kind == "figure"]
     assert moved == ["Japan 2025: convictions 33, was 12 in 2024"]
+
+
+def test_a_revision_that_loses_its_recommendations_is_one_layout_change_not_a_drop_each() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition)
+    assert len(old.recommendations) > 3
+    changes = compare(old, replace(new, recommendations=()))
+    assert [(c.kind, c.detail.part, c.detail.before) for c in changes] == [
+        ("layout", "recommendations", len(old.recommendations))
+    ]
+    assert "recommendations not found" in changes[0].summary
+
+
+def test_a_page_that_names_another_country_is_one_doubtful_change_without_a_tier_move() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    decoy = replace(new, edition=old.edition, country="KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF",
+                    country_key="north-korea", tier="Tier 3", sections={})  # fmt: skip
+    changes = compare(old, decoy, comparison="revision")
+    assert [c.kind for c in changes] == ["doubtful"]
+    assert "names another country" in changes[0].summary
+
+
+def test_a_truncated_side_never_yields_dropped_or_removed_items() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition)
+    first_section = next(iter(old.sections))
+    cut = replace(old, recommendations=old.recommendations[:1], sections={first_section: old.sections[first_section]},
+                  truncated=True)  # fmt: skip
+    changes = compare(old, cut)
+    assert changes == []
+    full = compare(old, replace(cut, truncated=False))
+    assert {c.detail.label for c in full if c.kind == "recommendation"} == {"dropped"}
+
+
+def test_a_reworded_recommendation_is_quoted_as_the_page_printed_it() -> None:
+    old, new, _ = load_pair("truepos-tier-downgrade")
+    old = replace(old, edition=new.edition, recommendations=("Screen Dra workers’ contracts — including fees.",))
+    new = replace(old, recommendations=("Screen Dra workers’ contracts — including all fees.",))
+    (change,) = compare(old, new)
+    assert (change.detail.old, change.detail.new) == (old.recommendations[0], new.recommendations[0])
+    assert "".join(t for op, t in change.detail.diff if op >= 0) == new.recommendations[0]
+    assert "workers’ contracts — including all fees." in change.summary
+
+
+def test_a_doubtful_tier_reports_nothing_as_dropped() -> None:
+    old = Narrative("HAITI", "haiti", 2022, "Tier 2", _summary("Haiti remained on Tier 2."), ("Train judges.",),
+                    {"prosecution": "Courts convicted two traffickers."})  # fmt: skip
+    new = replace(old, tier="Tier 3", summary=_summary("Haiti remained on Tier 2."), recommendations=(), sections={})
+    changes = compare(old, replace(new, recommendations=("Screen migrants.",), sections={"protection": "Shelters."}))
+    assert [c.kind for c in changes] == ["doubtful", "recommendation", "section"]
+    assert [c.detail.label for c in changes if c.kind == "recommendation"] == ["new"]
+    assert [c.detail.status for c in changes if c.kind == "section"] == ["added"]

@@ -45,8 +45,6 @@ def test_demo_runs_offline_and_reports_every_tier_move(tmp_path: Path) -> None:
         "Japan 2025: victims identified: the 2025 report gives 68 for the previous period, the 2024 report said 63"
         in lines
     )
-    # The post-release edit is picked up as a revision, not as a new edition.
-    assert "(2024 report, revised)" in result.stdout
     # Read as a newcomer would: each subject once, no links to a page that is not running, plurals right,
     # and the pages that are not narratives explained the first time.
     assert result.stdout.count("now tracking 7 pages") == 1
@@ -55,6 +53,14 @@ def test_demo_runs_offline_and_reports_every_tier_move(tmp_path: Path) -> None:
     assert "1 upgrade," in result.stdout and "1 upgrades" not in result.stdout
     assert "1 new snapshot," in result.stdout and "1 new snapshots" not in result.stdout
     assert result.stdout.count("not narratives (the introduction and other pages") == 1
+    # The post-release edit is picked up as a revision, not as a new edition, and alerted though 2025 is out.
+    assert "(2024 report, revised)" in result.stdout
+    alerted = [line for line in lines if line.startswith("=== [tipwatch] Japan: ")]
+    assert len(alerted) == 1 and "(2024 report, revised)" in alerted[0]
+    # Each message's subject is printed once, not again as the first line of its body.
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith("=== [tipwatch] "):
+            assert not line.removeprefix("=== [tipwatch] ").startswith(lines[i + 1]), line
     db = open_db(db_path)
     assert db["snapshots"].count == 36  # 7 countries x 5 editions + 1 revision
     assert db.execute("select count(*) from checks where outcome = 'error'").fetchone()[0] == 0

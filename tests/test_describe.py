@@ -20,12 +20,12 @@ def test_a_change_round_trips_through_json_for_every_kind() -> None:
 def test_the_layout_kind_reaches_an_alert_through_describe_alone() -> None:
     detail = LayoutDetail(part="recommendations", before=7)
     summary = describe.summary(detail, "Testland", "2025 report, revised")
-    assert summary == "Testland: recommendations missing, 7 before (2025 report, revised)"
+    assert summary == "Testland: recommendations not found (7 before): possible layout change (2025 report, revised)"
     item = {"type": "change", "id": 3, "significance": "medium", "summary": summary, **Change(
         "medium", summary, "k", detail).to_json(), "detail": detail.to_json()}  # fmt: skip
     message = compose([item], base_url="http://localhost")
-    assert "The recommendations (7 before) are missing from this version." in message.text
-    assert describe.what_changed([detail]) == "recommendations missing"
+    assert "This version has no recommendations (7 before)." in message.text
+    assert describe.what_changed([detail]) == "recommendations not found"
 
 
 def test_parts_are_named_as_readers_name_them() -> None:

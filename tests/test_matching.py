@@ -198,3 +198,12 @@ def test_merged_items_are_reworded_and_dropped_never_kept() -> None:
     old, new = _narrative(2023, [first, second])[1], _narrative(2024, [merged])[1]
     changes = [c.detail.label for c in compare(old, replace(new, summary=old.summary)) if c.kind == "recommendation"]
     assert sorted(changes) == ["dropped", "reworded"]
+
+
+def test_long_lists_told_apart_by_numbers_alone_pair_each_item_with_its_own() -> None:
+    # Past EXHAUSTIVE_PAIRS the candidates come from the index of stems; short numbers must be in it.
+    old = [f"Expand the labor inspection of work site {i} and refer cases from district {i}." for i in range(300)]
+    new = [f"Strengthen the labor inspection of work site {i} and refer cases from district {i}." for i in range(300)]
+    assert len(old) * len(new) > matching.EXHAUSTIVE_PAIRS
+    results = matching.match(old, new)
+    assert all(m.old == m.new for m in results), [m for m in results if m.old != m.new][:3]

@@ -14,9 +14,8 @@ class StdoutChannel(Channel):
     OPTIONS = {}  # noqa: RUF012
 
     def send(self, message: Message, *, key: str) -> str:
-        # A one-part message's text opens with the subject's own words: print them once.
-        first, _, rest = message.text.partition("\n")
-        body = rest if message.subject.endswith(first) else message.text
+        # The text opens with the line the subject was made from: print it once.
+        body = message.text.split("\n", 1)[1] if "\n" in message.text else ""
         sys.stdout.write(clean_text(f"=== {message.subject}\n{body}\n"))
         sys.stdout.flush()
         return "printed"

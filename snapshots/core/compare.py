@@ -29,15 +29,17 @@ from snapshots.core.models import (
     Figure,
     FigureDetail,
     FindingsDetail,
+    LayoutDetail,
     Narrative,
     RecommendationDetail,
     SectionDetail,
     TierDetail,
     TierMove,
 )
-from snapshots.core.normalize import normalize_text
+from snapshots.core.normalize import clean_recommendation, normalize_text, printed_text
 from snapshots.core.recommendations import RecommendationDiff, match_recommendations
 from snapshots.core.text import SectionDiff, TextDiff, diff_normalized, diff_text, text_significance
+from snapshots.core.textdiff import word_diff
 from snapshots.core.tiers import TierDiff, diff_tier
 
 
@@ -140,7 +142,7 @@ def diff_narratives(
         ),
         sections=_sections(old, new, fold=fold),
     )
-    return replace(diff, changes=tuple(_changes(diff, _figure_moves(old, new, kind, figures))))
+    return replace(diff, changes=tuple(_changes(diff, old, new, _figure_moves(old, new, kind, figures))))
 
 
 def compare(
@@ -186,29 +188,67 @@ def _figure_moves(
     return [(FIGURE_SIGNIFICANCE[move.label], move) for move in moves]
 
 
-def _changes(diff: NarrativeDiff, figures: Sequence[tuple[str, FigureDetail]]) -> list[Change]:
+def _lost_parts(old: Narrative, new: Narrative) -> list[tuple[str, int]]:
+    """Whole parts the old version had and the new one lacks: (part, how many items or paragraphs)."""
+    parts = [
+        ("recommendations", len(old.recommendations), len(new.recommendations)),
+        ("sections", len(old.sections), len(new.sections)),
+        ("summary", len([p for p in old.summary.split("\n\n") if p.strip()]), len(new.summary.strip())),
+    ]
+    return [(part, before) for part, before, after in parts if before and not after]
+
+
+def _anomaly(old: Narrative, new: Narrative, diff: NarrativeDiff) -> list[Change]:
+    """One change standing for the whole comparison when the new version looks misread rather than
+    edited (a part gone, another country named): no per-item drops and no tier move are made of it."""
+    if old.country_key != new.country_key:
+        reason = f"the page now names another country ({display_name(new.country)}, was {display_name(old.country)})"
+        return [_change(diff, "medium", "doubtful:country", DoubtfulDetail(reason, old.tier, new.tier))]
+    lost = _lost_parts(old, new)
+    return [_change(diff, "medium", f"layout:{part}", LayoutDetail(part, before)) for part, before in lost]
+
+
+def _as_printed(texts: Sequence[str]) -> dict[str, str]:
+    """Each recommendation's normalized form -> its words as printed (see `printed_text`)."""
+    return {clean_recommendation(t): printed_text(t) for t in texts}
+
+
+def _changes(
+    diff: NarrativeDiff, old: Narrative, new: Narrative, figures: Sequence[tuple[str, FigureDetail]]
+) -> list[Change]:
+    anomaly = _anomaly(old, new, diff)
+    if anomaly:
+        return anomaly
+    # A truncated page ends early: what it lacks was cut off, not removed. A page whose tier disagrees with
+    # its own text may be misread: nothing it lacks is reported as removed either.
+    suspect = old.truncated or new.truncated
     changes: list[Change] = []
     tier = diff.tier
     if tier.doubtful and (tier.direction != "same" or diff.findings.changed):
         changes.append(_change(diff, "medium", "doubtful", DoubtfulDetail(tier.doubtful, tier.old, tier.new)))
+        suspect = True
     elif tier.direction != "same":
         detail = TierDetail(
             tier.old, tier.new, tier.direction, tier.watch_list_streak, tier.waiver, tier.faces_automatic_downgrade
         )
         changes.append(_change(diff, "high", "tier", detail))
-    if diff.findings.changed:
+    if diff.findings.changed and not diff.findings.boilerplate_only:
         f = diff.findings
         findings = FindingsDetail(f.ops, f.share_changed, f.boilerplate_only, f.boilerplate)
         changes.append(_change(diff, text_significance(f), "findings", findings))
+    printed = _as_printed((*old.recommendations, *new.recommendations))
     for rec in diff.recommendations:
-        if rec.label == "kept":
+        if rec.label == "kept" or (suspect and rec.label == "dropped"):
             continue
-        rec_detail = RecommendationDetail(rec.label, rec.old, rec.new, rec.score, rec.ops, rec.editions_carried)
+        # Matched on normalized text; quoted as the page printed it.
+        old_words, new_words = printed.get(rec.old or "", rec.old), printed.get(rec.new or "", rec.new)
+        ops = tuple(word_diff(old_words, new_words)) if rec.ops and old_words and new_words else rec.ops
+        rec_detail = RecommendationDetail(rec.label, old_words, new_words, rec.score, ops, rec.editions_carried)
         significance = "medium" if rec.label in ("new", "dropped") else "low"
         key = f"recommendation:{rec.label}:{_digest(rec.old, rec.new)}"
         changes.append(_change(diff, significance, key, rec_detail))
     for section in diff.sections:
-        if section.status == "same":
+        if section.status == "same" or section.text.boilerplate_only or (suspect and section.status == "removed"):
             continue
         text = section.text
         significance = "medium" if section.status != "changed" else text_significance(text)

@@ -44,6 +44,12 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+def appeared(name: str, edition: int, tier: str, was: str | None) -> str:
+    """A page of an edition read after its release digest: "Bhutan's 2025 narrative appeared: Tier 2, was Tier 1"."""
+    after = "covered for the first time" if was is None else f"was {was}" if was != tier else "as before"
+    return f"{name}'s {edition} narrative appeared: {tier}, {after}"
+
+
 def label_words(label: str) -> str:
     """ "possibly_reworded" -> "possibly reworded"."""
     return label.replace("_", " ")
@@ -144,14 +150,7 @@ def _tier_summary(d: TierDetail, name: str, where: str) -> str:
 
 def _tier_lines(d: TierDetail) -> list[Line]:
     direction = {"upgrade": "Upgrade", "downgrade": "Downgrade"}.get(d.direction, "Status change")
-    lines: list[Line] = [
-        (
-            ("strong", f"{direction}: "),
-            ("del", str(d.from_tier or "?")),
-            ("plain", " -> "),
-            ("ins", str(d.to_tier or "?")),
-        )
-    ]
+    lines: list[Line] = [(("strong", f"{direction}: "), ("plain", f"{d.from_tier or '?'} -> {d.to_tier or '?'}"))]
     if d.watch_list_streak:
         lines.append((("plain", f"Years in a row on the Tier 2 Watch List: {d.watch_list_streak}"),))
     if d.waiver:
@@ -183,7 +182,7 @@ def _recommendation_lines(d: RecommendationDetail) -> list[Line]:
 def _text_lines(d: FindingsDetail | SectionDetail, boilerplate_only: bool = False) -> list[Line]:
     added = sum(len(t.split()) for op, t in d.diff if op > 0)
     removed = sum(len(t.split()) for op, t in d.diff if op < 0)
-    stats = f"{added} words added, {removed} removed (about {percent(d.share_changed)}% of the text)"
+    stats = f"{count(added, 'word')} added, {removed} removed (about {percent(d.share_changed)}% of the text)"
     if boilerplate_only:
         stats += "; only standard wording changed"
     lines: list[Line] = [(("plain", stats),)]
@@ -232,7 +231,7 @@ def _doubtful_summary(d: DoubtfulDetail, name: str, where: str) -> str:
 
 
 def _layout_summary(d: LayoutDetail, name: str, where: str) -> str:
-    return f"{name}: {label_words(d.part)} missing, {d.before} before ({where})"
+    return f"{name}: {label_words(d.part)} not found ({d.before} before): possible layout change ({where})"
 
 
 def measure_label(measure: str, scope: str = "all") -> str:
@@ -299,8 +298,16 @@ WORDING: dict[str, Wording] = {
     ),
     "layout": Wording(
         _layout_summary,
-        lambda d: f"{label_words(d.part)} missing",
-        lambda d: [(("plain", f"The {label_words(d.part)} ({d.before} before) are missing from this version."),)],
+        lambda d: f"{label_words(d.part)} not found",
+        lambda d: [
+            (
+                (
+                    "plain",
+                    f"This version has no {label_words(d.part)} ({d.before} before). The page layout may have "
+                    "changed or the page may be incomplete; nothing was reported as removed.",
+                ),
+            )
+        ],
     ),
     "figure": Wording(_figure_summary, _figure_brief, _figure_lines),
 }

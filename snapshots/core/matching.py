@@ -162,7 +162,9 @@ def _candidates(
 
 
 def _content_stems(processed: str) -> set[str]:
-    return {word[:STEM] for word in processed.split() if len(word) > 2 and word not in GENERIC_WORDS}
+    # Numbers are kept however short: "article 5" and "article 7" are told apart by them alone.
+    words = processed.split()
+    return {w[:STEM] for w in words if (len(w) > 2 or w.isdigit()) and w not in GENERIC_WORDS}
 
 
 def _share_content(old_stems: set[str], new_stems: set[str]) -> bool:

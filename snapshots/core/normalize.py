@@ -68,6 +68,19 @@ def _cosmetic(text: str) -> str:
     return text
 
 
+def printed_text(text: str) -> str:
+    """Text as a reader saw it on the page, for quoting: entities decoded, stray markup and invisible
+    characters gone, spaces folded; quotes, dashes and case kept as printed."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    for char in _INVISIBLE:
+        if char in text:
+            text = text.replace(char, "")
+    return " ".join(text.split())
+
+
 def _plain_dashes(line: str) -> str:
     """Dashes used as separators ("efforts—including", "efforts – including", "efforts -- including",
     "efforts - including") become a bare hyphen with no spaces around it. Plain string replaces: this runs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -268,3 +268,21 @@ def country_overview(db: Database, country_key: str) -> CountryOverview | None:
     if not rows:
         return None
     return CountryOverview(country_key, rows[-1].country, rows, tier_timeline(db, country_key))
+
+
+def listing_problems(db: Database, edition: int, country_keys: Sequence[str]) -> dict[str, str]:
+    """Why each of these countries (covered by an earlier edition) has no narrative in `edition`: the
+    last error of its page when the edition lists one under the same slug, else "not listed"."""
+    out: dict[str, str] = {}
+    for key in country_keys:
+        row = db.execute(
+            """select p.last_error, p.kind from pages p
+               where p.edition = ? and p.slug in (select slug from pages where country_key = ? and edition < ?)
+               and not exists (select 1 from snapshots s where s.page_id = p.id)""",
+            [edition, key, edition],
+        ).fetchone()
+        if row is None:
+            out[key] = f"not listed in the {edition} report"
+        else:
+            out[key] = f"listed, but its page failed: {row[0]}" if row[0] else "listed, but its page has no narrative"
+    return out

@@ -158,3 +158,20 @@ def record_edition_summary(db: Database, edition: int) -> int | None:
             new_id=None,
         )
     return change_id
+
+
+def recompute_changes_for(db: Database, snapshot_id: int) -> list[int]:
+    """After a snapshot was parsed again: replace the changes it caused with what compare says now.
+
+    A change whose alert went out stays on record (what people were told is history); one waiting in
+    the outbox or never queued is dropped with its rows. The new changes are returned, never queued:
+    a reparse corrects the record, it does not alert.
+    """
+    stale = [r[0] for r in db.execute("select id from changes where new_snapshot_id = ?", [snapshot_id]).fetchall()]
+    for change_id in stale:
+        db.execute("delete from outbox where change_id = ? and status in ('pending', 'dead')", [change_id])
+        db.execute(
+            "delete from changes where id = ? and not exists (select 1 from outbox where change_id = ?)",
+            [change_id, change_id],
+        )
+    return record_changes_for(db, snapshot_id)

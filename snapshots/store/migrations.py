@@ -229,3 +229,25 @@ def m006_figures(db: Database) -> None:
     db.table("figures").create_index(["snapshot_id", "position"])
     for snapshot_id, blob in db.execute("select id, narrative from snapshots where narrative is not null").fetchall():
         write_figures(db, snapshot_id, extract_figures(Narrative.from_json(blob)))
+
+
+@migrations()
+def m007_edition_alerts(db: Database) -> None:
+    # How each tracked edition is alerted (alerts/policy.py): baseline, release (a new edition is being
+    # read; its changes wait for one digest), published (every change alerts at once) or backfill. An
+    # edition already summarised is published; a newest edition not yet summarised is still in release.
+    db.table("edition_alerts").create(
+        {"edition": int, "state": str, "since": str, "sweeps": int, "digest_at": str},
+        pk="edition",
+        defaults={"sweeps": 0},
+    )
+    db.execute(
+        """insert into edition_alerts (edition, state, since, sweeps)
+           select s.edition,
+                  case when exists (select 1 from changes c where c.kind = 'edition' and c.edition = s.edition)
+                         or s.edition < (select max(edition) from snapshots)
+                         or (select count(distinct edition) from snapshots) = 1
+                       then 'published' else 'release' end,
+                  min(s.fetched_at), 0
+           from snapshots s group by s.edition"""
+    )

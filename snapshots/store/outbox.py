@@ -37,10 +37,12 @@ def sending_rows(db: Database) -> list[dict[str, Any]]:
 
 
 def due_rows(db: Database, channel: str, now: str) -> list[dict[str, Any]]:
+    """Rows due for a channel, each with `snapshot_id`: the new snapshot of the change it reports."""
     return _rows(
         db,
-        """select * from outbox where channel = ? and status = 'pending'
-           and (next_attempt_at is null or next_attempt_at <= ?) order by id""",
+        """select o.*, c.new_snapshot_id as snapshot_id from outbox o left join changes c on c.id = o.change_id
+           where o.channel = ? and o.status = 'pending'
+           and (o.next_attempt_at is null or o.next_attempt_at <= ?) order by o.id""",
         [channel, now],
     )
 

@@ -267,6 +267,14 @@ def _unindex(db: Database, snapshot_id: int) -> None:
     db.execute("delete from sections where snapshot_id = ?", [snapshot_id])
 
 
+def next_on_page(db: Database, snapshot_id: int) -> int | None:
+    """The snapshot that followed this one on its page, if any."""
+    return db.execute(
+        "select min(id) from snapshots where page_id = (select page_id from snapshots where id = ?) and id > ?",
+        [snapshot_id, snapshot_id],
+    ).fetchone()[0]
+
+
 def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: str) -> None:
     """Keep the new parse in `parses` and make it the snapshot's current reading (its figures too)."""
     digest = content_hash(narrative)
