@@ -190,9 +190,10 @@ class Fetcher:
             else:
                 if response.status_code not in RETRY_STATUSES or attempt >= self.config.retries:
                     return self._finish(url, final_url, response, body, started)
-                delay = self._retry_delay(response, attempt)
-                if delay is None:
+                asked = self._retry_delay(response, attempt)
+                if asked is None:
                     return self._finish(url, final_url, response, body, started)
+                delay = asked
                 log.info("%s: HTTP %d; retry %d in %.1fs", url, response.status_code, attempt + 1, delay)
             time.sleep(delay)
             attempt += 1
