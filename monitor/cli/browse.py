@@ -6,7 +6,6 @@ directly, and renders the structures of snapshots.core.compare, worded by snapsh
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 from monitor.cli import AppContext, pass_app
 from monitor.cli.console import SafeConsole
 from monitor.cli.parse import read_source
+from monitor.csvout import write_rows
 from monitor.parse import parse_narrative
 from snapshots import read
 from snapshots.core import describe
@@ -261,7 +261,7 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
         if edition is not None:
             points = [p for p in points if p.edition == edition]
         header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
-        rows = [
+        rows: list[Sequence[object]] = [
             [
                 p.edition,
                 p.tier,
@@ -287,9 +287,7 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
                 for m in moves]  # fmt: skip
         title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
     if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        write_rows(sys.stdout, header, rows)
         return
     table = Table(title=title)
     for column in header:

@@ -7,7 +7,6 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import threading
@@ -34,6 +33,7 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
+from monitor.csvout import write_rows
 from monitor.web import args, diffview, times
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
@@ -220,9 +220,7 @@ def edition_csv(edition: int) -> Response:
     if table is None:
         abort(404, description=f"No snapshots of the {edition} edition.")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(read.TABLE_COLUMNS)
-    writer.writerows(read.table_cells(row) for row in table)
+    write_rows(out, read.TABLE_COLUMNS, (read.table_cells(row) for row in table))
     disposition = f'attachment; filename="tipwatch-{edition}-tiers.csv"'
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
 
