@@ -214,13 +214,7 @@ def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
         noun = item["noun"].lower()
         measure = "victims_identified" if noun.startswith("victim") else noun.rstrip("s") + "s"
         previous[measure] = parse_number(item["number"])
-    counts = Counter(f.measure for f in found if f.scope == "all")
-    return [
-        _replace(f, previous=previous[f.measure])
-        if f.scope == "all" and counts[f.measure] == 1 and f.measure in previous and f.previous is None
-        else f
-        for f in found
-    ]
+    return _give_previous(found, previous)
 
 
 def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
@@ -229,6 +223,12 @@ def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
     previous = {
         GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in PREVIOUS_GERUND.finditer(sentence)
     }
+    return _give_previous(found, previous)
+
+
+def _give_previous(found: list[Figure], previous: dict[str, int]) -> list[Figure]:
+    """Each prior figure to the one figure of its measure (scope all) that has none yet; a measure the
+    sentence states twice is ambiguous and gets nothing."""
     counts = Counter(f.measure for f in found if f.scope == "all")
     return [
         _replace(f, previous=previous[f.measure])
