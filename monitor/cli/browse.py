@@ -139,36 +139,11 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
     if edition is not None and edition not in stored:
         raise click.ClickException(f"no {edition} edition stored; editions: {', '.join(map(str, sorted(stored)))}")
     if country:
-        key = _country(db, country)
-        points = read.tier_timeline(db, key)
-        if edition is not None:
-            points = [p for p in points if p.edition == edition]
-        header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
-        rows: list[Sequence[object]] = [
-            [
-                p.edition,
-                p.tier,
-                p.previous or "",
-                p.direction if p.previous else "first stored",
-                p.watch_list_streak,
-                p.waiver,
-                p.faces_automatic_downgrade,
-            ]
-            for p in points
-        ]
-        title = f"{read.country_names(db).get(key, key)}: tier timeline"
+        title, header, rows = _timeline_table(db, _country(db, country), edition)
     elif whole:
-        year = edition if edition is not None else stored[0]
-        header = list(read.TABLE_COLUMNS)
-        rows = [read.table_cells(r) for r in read.edition_table(db, year) or []]
-        title = f"{year} report: every country"
+        title, header, rows = _edition_table(db, edition if edition is not None else stored[0])
     else:
-        year = edition if edition is not None else stored[0]
-        previous, moves = read.edition_moves(db, year)
-        header = ["country", "from", "to", "direction"]
-        rows = [[m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
-                for m in moves]  # fmt: skip
-        title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
+        title, header, rows = _moves_table(db, edition if edition is not None else stored[0])
     if as_csv:
         write_rows(sys.stdout, header, rows)
         return
@@ -178,6 +153,43 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
     for row in rows:
         table.add_row(*("yes" if v is True else "" if v is False else str(v) for v in row))
     SafeConsole(highlight=False).print(table)
+
+
+_Table = tuple[str, list[str], list[Sequence[object]]]  # title, header, rows
+
+
+def _timeline_table(db: Database, key: str, edition: int | None) -> _Table:
+    points = read.tier_timeline(db, key)
+    if edition is not None:
+        points = [p for p in points if p.edition == edition]
+    header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
+    rows: list[Sequence[object]] = [
+        [
+            p.edition,
+            p.tier,
+            p.previous or "",
+            p.direction if p.previous else "first stored",
+            p.watch_list_streak,
+            p.waiver,
+            p.faces_automatic_downgrade,
+        ]
+        for p in points
+    ]
+    return f"{read.country_names(db).get(key, key)}: tier timeline", header, rows
+
+
+def _edition_table(db: Database, year: int) -> _Table:
+    rows: list[Sequence[object]] = [read.table_cells(r) for r in read.edition_table(db, year) or []]
+    return f"{year} report: every country", list(read.TABLE_COLUMNS), rows
+
+
+def _moves_table(db: Database, year: int) -> _Table:
+    previous, moves = read.edition_moves(db, year)
+    rows: list[Sequence[object]] = [
+        [m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction] for m in moves
+    ]
+    title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
+    return title, ["country", "from", "to", "direction"], rows
 
 
 @click.command("changes")
