@@ -315,7 +315,7 @@ def _coerce(tp: Any, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, dict):
             raise ConfigError(f"{name}: {where}: expected a mapping, got {_show(value)}")
         return dict(value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _build(tp, value, name, where)
     if tp is bool:
         if not isinstance(value, bool):

@@ -22,7 +22,13 @@ def cell(value: Any) -> Any:
     return value
 
 
+def write_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows given as cells in `header` order."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([cell(value) for value in row] for row in rows)
+
+
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: cell(row[k]) for k in header} for row in rows)
+    """Rows given as mappings: `header` names the keys written, in order."""
+    write_rows(out, header, ([row[k] for k in header] for row in rows))

@@ -16,7 +16,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +30,7 @@ from urllib3.util import parse_url
 from monitor import PROJECT_URL, __version__
 from monitor.config import FetchConfig
 from monitor.errors import BlockedError, FetchError
+from snapshots.core.retry_after import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +191,10 @@ class Fetcher:
             else:
                 if response.status_code not in RETRY_STATUSES or attempt >= self.config.retries:
                     return self._finish(url, final_url, response, body, started)
-                delay = self._retry_delay(response, attempt)
-                if delay is None:
+                asked = self._retry_delay(response, attempt)
+                if asked is None:
                     return self._finish(url, final_url, response, body, started)
+                delay = asked
                 log.info("%s: HTTP %d; retry %d in %.1fs", url, response.status_code, attempt + 1, delay)
             time.sleep(delay)
             attempt += 1
@@ -334,23 +336,12 @@ class Fetcher:
         header = response.headers.get("Retry-After")
         if not header:
             return self._backoff(attempt)
-        delay = _parse_retry_after(header)
+        delay = retry_after_seconds(header, datetime.now(UTC))
         if delay is None:
             return self._backoff(attempt)
         if delay > self.config.max_retry_after:
             return None
         return delay
-
-
-def _parse_retry_after(value: str) -> float | None:
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException], *errnos: int) -> bool:

@@ -95,10 +95,10 @@ def _last_runs(jobs: list[JobStatus], sweep: dict[str, Any] | None) -> dict[str,
             moment, result = max(started)
             out[action] = LastRun(action, moment, result)
     if sweep is not None:
-        moment = parse_time(sweep["started_at"])
+        swept = parse_time(sweep["started_at"])
         previous = out.get("sweep")
-        if moment is not None and (previous is None or previous.started <= moment):
-            out["sweep"] = LastRun("sweep", moment, _sweep_outcome(sweep))
+        if swept is not None and (previous is None or previous.started <= swept):
+            out["sweep"] = LastRun("sweep", swept, _sweep_outcome(sweep))
     return out
 
 

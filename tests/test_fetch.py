@@ -278,3 +278,18 @@ def test_a_body_without_length_cut_at_the_deadline_is_not_kept(raw_server: tuple
     with pytest.raises(FetchError) as err:
         fetcher(config).get(f"http://127.0.0.1:{port}/p")
     assert err.value.kind == "timeout"
+
+
+def test_retry_after_is_read_in_both_spellings_by_the_one_parser() -> None:
+    from datetime import UTC, datetime
+
+    from snapshots.core.retry_after import retry_after_seconds
+
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds(" 120 ", now) == 120.0
+    assert retry_after_seconds("Mon, 01 Jun 2026 12:01:30 GMT", now) == 90.0
+    # "-0000" parses to a datetime with no zone: still UTC, not an error
+    assert retry_after_seconds("Mon, 01 Jun 2026 12:00:10 -0000", now) == 10.0
+    assert retry_after_seconds("Mon, 01 Jun 2026 11:00:00 GMT", now) == 0.0
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds("", now) is None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
 from alerts import redaction
 from alerts.errors import DeliveryError
+from snapshots.core.retry_after import retry_after_seconds
 
 REDACTED = "[redacted-url]"
 
@@ -63,13 +63,4 @@ def post_json(url: str, payload: dict[str, Any], *, headers: dict[str, str], tim
 
 def retry_after(response: requests.Response) -> float | None:
     """Retry-After in seconds (either spelling: a number of seconds or an HTTP date)."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return retry_after_seconds(response.headers.get("Retry-After", ""), datetime.now(UTC))

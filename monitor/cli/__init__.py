@@ -1,9 +1,9 @@
 """The `tipwatch` command: a thin click layer. Each command calls one function and prints.
 
 Commands live in one module per area (run.py, parse.py, browse.py, figures.py, alerts.py, schedule.py,
-serve.py), each exporting COMMANDS. The group imports an area only when one of its commands runs, so that
-`tipwatch run` from cron does not pay for Flask or APScheduler. Errors are turned into one line in
-one place: `main()`.
+serve.py), each exporting COMMANDS; diffview.py prints a narrative diff for `diff` and `compare`. The
+group imports an area only when one of its commands runs, so that `tipwatch run` from cron does not pay
+for Flask or APScheduler. Errors are turned into one line in one place: `main()`.
 """
 
 from __future__ import annotations

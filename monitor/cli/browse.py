@@ -6,43 +6,28 @@ directly, and renders the structures of snapshots.core.compare, worded by snapsh
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
 from monitor.cli import AppContext, pass_app
 from monitor.cli.console import SafeConsole
+from monitor.cli.diffview import SIGNIFICANCE_STYLE, color_option, diff_console, render_diff
 from monitor.cli.parse import read_source
+from monitor.csvout import write_rows
 from monitor.parse import parse_narrative
 from snapshots import read
 from snapshots.core import describe
-from snapshots.core.compare import NarrativeDiff, compare, diff_narratives
+from snapshots.core.compare import compare, diff_narratives
 from snapshots.core.countries import display_name
 from snapshots.core.models import KINDS, Narrative
 from snapshots.core.recommendations import recommendation_tracker
-from snapshots.core.text import TextDiff
-from snapshots.core.textdiff import condense
-
-_SIGNIFICANCE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
-_OP_STYLE = {-1: "red strike", 1: "bold green"}
-_OP_MARKS = {-1: ("[-", "-]"), 1: ("{+", "+}")}
-_DRIFT_MARKS = {-1: ("[~", "~]"), 1: ("{~", "~}")}
-
-color_option = click.option(
-    "--color/--no-color", default=None, help="Colour the output (default: only on a terminal; NO_COLOR is honoured)."
-)
-
-
-def _console(color: bool | None) -> Console:
-    return SafeConsole(highlight=False, force_terminal=color, no_color=color is False, soft_wrap=True)
 
 
 def _country(db: Database, query: str) -> str:
@@ -51,108 +36,6 @@ def _country(db: Database, query: str) -> str:
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _ops_text(ops: Sequence[tuple[int, str] | None], console: Console, boilerplate: Sequence[bool] = ()) -> Text:
-    """Word ops as one Text: coloured on a terminal, wdiff-style [-old-]{+new+} marks when plain.
-
-    `boilerplate` flags the changed ops in order (True: edition boilerplate drift): dimmed, or [~ ~]/{~ ~}.
-    """
-    out = Text()
-    flags = iter(boilerplate)
-    coloured = console.is_terminal and not console.no_color
-    for item in ops:
-        if item is None:
-            out.append("\n  […]\n", style="dim")
-            continue
-        op, text = item
-        if op == 0:
-            out.append(text)
-            continue
-        drift = next(flags, False)
-        if coloured:
-            out.append(text, style=f"dim {_OP_STYLE[op]}" if drift else _OP_STYLE[op])
-        else:
-            opening, closing = _DRIFT_MARKS[op] if drift else _OP_MARKS[op]
-            body = text.rstrip()
-            out.append(f"{opening}{body}{closing}{text[len(body) :]}")
-    return out
-
-
-def _text_block(title: str, text: TextDiff, console: Console, changes_only: bool) -> None:
-    share = f" ({round(text.share_changed * 100)}% of words changed)" if text.changed else " (no change)"
-    console.print(Text(f"\n== {title}{share}", style="bold"))
-    if changes_only and not text.changed:
-        return
-    flags = [drift for op, _, drift in text.segments() if op != 0]
-    console.print(_ops_text(condense(text.ops) if changes_only else text.ops, console, flags))
-    if any(flags):
-        console.print(
-            Text("   (edition boilerplate drift: dimmed, or [~ ~] {~ ~} when plain; not counted)", style="dim")
-        )
-
-
-def render_diff(diff: NarrativeDiff, console: Console, *, changes_only: bool, header: str = "") -> None:
-    """The structured summary first (tier, recommendations by label, sections), then the word diffs."""
-    editions = describe.heading(diff.comparison, diff.old_edition, diff.new_edition, identical=diff.identical)
-    kind = "" if diff.identical else f" ({diff.comparison} comparison)"
-    console.print(Text(f"{diff.country}: {editions}{kind}{header}", style="bold"))
-    tier = diff.tier
-    line = f"Tier: {tier.old}" if tier.direction == "same" else f"Tier: {tier.old} -> {tier.new} ({tier.direction})"
-    flags = [f"Watch List streak {tier.watch_list_streak}"] if tier.watch_list_streak else []
-    flags += ["waiver stated"] * tier.waiver + ["faces the automatic downgrade next edition"] * (
-        tier.faces_automatic_downgrade
-    )
-    console.print(line + "".join(f"; {f}" for f in flags))
-    if tier.doubtful:
-        console.print(Text(f"Extraction doubtful: {tier.doubtful}", style="bold yellow"))
-    labels = diff.recommendations_by_label()
-    console.print(
-        "Recommendations: " + (", ".join(f"{n} {describe.label_words(label)}" for label, n in labels.items()) or "none")
-    )
-    changed = [("findings", diff.findings.share_changed)] if diff.findings.changed else []
-    changed += [
-        (describe.part_name(s.name).lower(), s.text.share_changed) for s in diff.sections if s.status == "changed"
-    ]
-    others = [
-        f"{describe.part_name(s.name).lower()} {s.status}" for s in diff.sections if s.status in ("added", "removed")
-    ]
-    console.print(
-        "Changed: " + (", ".join([*(f"{n} ({round(share * 100)}%)" for n, share in changed), *others]) or "nothing")
-    )
-    for change in diff.changes:
-        console.print(
-            Text(f"  [{change.significance}] {change.summary}", style=_SIGNIFICANCE_STYLE[change.significance])
-        )
-    _text_block("FINDINGS", diff.findings, console, changes_only)
-    console.print(Text("\n== RECOMMENDATIONS", style="bold"))
-    for rec in diff.recommendations:
-        if changes_only and rec.label == "kept":
-            continue
-        carried = (
-            f" (carried {rec.editions_carried} editions)" if rec.editions_carried and rec.editions_carried > 1 else ""
-        )
-        label = Text(f"  {describe.label_words(rec.label)}{carried}: ", style="bold")
-        if rec.label in ("reworded", "possibly_reworded"):
-            body = _ops_text(rec.ops, console)
-        elif rec.label == "new":
-            body = _ops_text([(1, rec.new or "")], console)
-        elif rec.label == "dropped":
-            body = _ops_text([(-1, rec.old or "")], console)
-        else:
-            body = Text(rec.new or "")
-        console.print(label + body)
-    for section in diff.sections:
-        title = describe.section_title(section.name)
-        if section.status in ("added", "removed"):
-            console.print(Text(f"\n== {title} ({section.status})", style="bold"))
-            if not changes_only:
-                console.print(_ops_text(section.text.ops, console))
-        elif not (changes_only and section.status == "same"):
-            _text_block(title, section.text, console, changes_only)
-
-
-# --- commands ---
 
 
 @click.command("history")
@@ -234,7 +117,7 @@ def diff(
     if as_json:
         _echo_json({"old_snapshot_id": old_id, "new_snapshot_id": new_id, **result.to_json()})
         return
-    render_diff(result, _console(color), changes_only=changes_only, header=f"; snapshots #{old_id} -> #{new_id}")
+    render_diff(result, diff_console(color), changes_only=changes_only, header=f"; snapshots #{old_id} -> #{new_id}")
 
 
 @click.command("tiers")
@@ -256,40 +139,13 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
     if edition is not None and edition not in stored:
         raise click.ClickException(f"no {edition} edition stored; editions: {', '.join(map(str, sorted(stored)))}")
     if country:
-        key = _country(db, country)
-        points = read.tier_timeline(db, key)
-        if edition is not None:
-            points = [p for p in points if p.edition == edition]
-        header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
-        rows = [
-            [
-                p.edition,
-                p.tier,
-                p.previous or "",
-                p.direction if p.previous else "first stored",
-                p.watch_list_streak,
-                p.waiver,
-                p.faces_automatic_downgrade,
-            ]
-            for p in points
-        ]
-        title = f"{read.country_names(db).get(key, key)}: tier timeline"
+        title, header, rows = _timeline_table(db, _country(db, country), edition)
     elif whole:
-        year = edition if edition is not None else stored[0]
-        header = list(read.TABLE_COLUMNS)
-        rows = [read.table_cells(r) for r in read.edition_table(db, year) or []]
-        title = f"{year} report: every country"
+        title, header, rows = _edition_table(db, edition if edition is not None else stored[0])
     else:
-        year = edition if edition is not None else stored[0]
-        previous, moves = read.edition_moves(db, year)
-        header = ["country", "from", "to", "direction"]
-        rows = [[m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction]
-                for m in moves]  # fmt: skip
-        title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
+        title, header, rows = _moves_table(db, edition if edition is not None else stored[0])
     if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        write_rows(sys.stdout, header, rows)
         return
     table = Table(title=title)
     for column in header:
@@ -297,6 +153,43 @@ def tiers(app: AppContext, country: str | None, edition: int | None, whole: bool
     for row in rows:
         table.add_row(*("yes" if v is True else "" if v is False else str(v) for v in row))
     SafeConsole(highlight=False).print(table)
+
+
+_Table = tuple[str, list[str], list[Sequence[object]]]  # title, header, rows
+
+
+def _timeline_table(db: Database, key: str, edition: int | None) -> _Table:
+    points = read.tier_timeline(db, key)
+    if edition is not None:
+        points = [p for p in points if p.edition == edition]
+    header = ["edition", "tier", "previous", "direction", "watch_list_streak", "waiver", "faces_downgrade"]
+    rows: list[Sequence[object]] = [
+        [
+            p.edition,
+            p.tier,
+            p.previous or "",
+            p.direction if p.previous else "first stored",
+            p.watch_list_streak,
+            p.waiver,
+            p.faces_automatic_downgrade,
+        ]
+        for p in points
+    ]
+    return f"{read.country_names(db).get(key, key)}: tier timeline", header, rows
+
+
+def _edition_table(db: Database, year: int) -> _Table:
+    rows: list[Sequence[object]] = [read.table_cells(r) for r in read.edition_table(db, year) or []]
+    return f"{year} report: every country", list(read.TABLE_COLUMNS), rows
+
+
+def _moves_table(db: Database, year: int) -> _Table:
+    previous, moves = read.edition_moves(db, year)
+    rows: list[Sequence[object]] = [
+        [m.country, m.old_tier or "(not covered)", m.new_tier or "(not covered)", m.direction] for m in moves
+    ]
+    title = f"{year} report: tier moves against {previous}" if previous else f"{year} report: no earlier edition"
+    return title, ["country", "from", "to", "direction"], rows
 
 
 @click.command("changes")
@@ -321,7 +214,7 @@ def changes(
     console = SafeConsole(highlight=False)
     for r in records:
         line = Text(f"#{r.id} {r.created_at[:10]} [{r.significance}] {r.kind}: ", style="bold")
-        console.print(line + Text(r.summary, style=_SIGNIFICANCE_STYLE[r.significance]))
+        console.print(line + Text(r.summary, style=SIGNIFICANCE_STYLE[r.significance]))
     if not records:
         console.print("no changes recorded" + (" that match" if any((since, kind, key)) else ""))
 
@@ -404,7 +297,7 @@ def compare_pages(old: str, new: str, as_json: bool, changes_only: bool, force: 
     if as_json:
         _echo_json({"changes": [c.to_json() for c in compare(old_n, new_n)]})
         return
-    render_diff(diff_narratives(old_n, new_n), _console(color), changes_only=changes_only)
+    render_diff(diff_narratives(old_n, new_n), diff_console(color), changes_only=changes_only)
 
 
 COMMANDS: list[click.Command] = [history, diff, tiers, changes, recommendations, compare_pages]

@@ -194,11 +194,11 @@ def assemble(blocks: list[Block], expect: frozenset[str] = frozenset()) -> Parts
             continue
         if target is summary and not rec_label:
             following = blocks[at + 1] if at + 1 < len(blocks) else None
-            label, summary_part, items = _recommendations_start(block, following, bool(summary))
+            label, summary_part, first_items = _recommendations_start(block, following, bool(summary))
             if label:
                 rec_label, target = label, None
                 summary.extend(summary_part)
-                rec_blocks.extend(items)
+                rec_blocks.extend(first_items)
                 continue
         if target is None:
             rec_blocks.append(block)

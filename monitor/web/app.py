@@ -7,59 +7,43 @@ and the Content-Security-Policy forbids scripts outright, so a hostile narrative
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlite_utils import Database
+from flask import Flask, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from monitor import __version__
-from monitor.web import args, diffview, times
+from monitor.web import (
+    args,
+    diffview,
+    editions,  # noqa: F401  (imported for its routes: they join `pages` before create_app registers it)
+    feeds,
+    times,
+)
+from monitor.web.blueprint import change_filter, close_db, db, pages, render
 from monitor.web.chart import TIER_CSS, tier_chart
 from monitor.web.converters import CONVERTERS
 from monitor.web.figure_chart import figure_charts
-from monitor.web.figure_table import SORT_KEYS, figure_table, figures_csv
 from monitor.web.hosts import host_guard
 from snapshots import read
 from snapshots.core import describe
-from snapshots.core.models import SIGNIFICANCE_RANK, TIERS
+from snapshots.core.models import TIERS
 from snapshots.core.recommendations import recommendation_tracker
-from snapshots.core.safe_text import clean_text
 from snapshots.core.searchwords import searchable_parts
-from snapshots.store.db import open_db
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 MAX_QUERY_CHARS = 500
-FEED_SIZE = 50
 
 DIFF_CACHE_SIZE = 32
 _DIFF_CACHE: OrderedDict[tuple[Any, ...], read.PairDiff | None] = OrderedDict()
 _DIFF_CACHE_LOCK = threading.Lock()
-
-pages = Blueprint("pages", __name__)
 
 
 def create_app(db_path: str | Path, *, hosts: Iterable[str] = ()) -> Flask:
@@ -74,14 +58,14 @@ def create_app(db_path: str | Path, *, hosts: Iterable[str] = ()) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(pages)
     app.register_blueprint(pages, url_prefix="/api", name="api")
-    app.teardown_appcontext(_close_db)
+    app.teardown_appcontext(close_db)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
     app.jinja_env.globals.update(
         tiers=TIERS, version=__version__, tier_css=_tier_css, move_words=describe.move_words, heading=describe.heading
     )
-    app.jinja_env.filters["atom_date"] = atom_date
+    app.jinja_env.filters["atom_date"] = feeds.atom_date
     app.jinja_env.filters["part"] = describe.part_name
     app.jinja_env.filters["readable_time"] = times.readable
     app.jinja_env.trim_blocks = True
@@ -92,32 +76,12 @@ def create_app(db_path: str | Path, *, hosts: Iterable[str] = ()) -> Flask:
 # --- plumbing ---
 
 
-def db() -> Database:
-    """This request's read-only connection (sqlite3 connections are bound to the thread that opened them)."""
-    if "db" not in g:
-        g.db = open_db(current_app.config["DB_PATH"], readonly=True)
-    return g.db
-
-
-def _close_db(_exc: BaseException | None) -> None:
-    conn = g.pop("db", None)
-    if conn is not None:
-        conn.conn.close()
-
-
 def _security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
     return response
-
-
-def _wants_json() -> bool:
-    fmt = request.args.get("format", "html")
-    if fmt not in ("html", "json"):
-        abort(400, description="format must be html or json")
-    return request.blueprint == "api" or fmt == "json"
 
 
 def _http_error(exc: HTTPException) -> tuple[Any, int]:
@@ -135,51 +99,8 @@ def _server_error(exc: Exception) -> tuple[Any, int]:
     return render_template("error.html", code=500, name="Internal Server Error", message=message), 500
 
 
-def jsonable(value: Any) -> Any:
-    if hasattr(value, "to_json"):  # the types that define their JSON shape (changes, details, diffs)
-        return value.to_json()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
-
-
-def render(template: str, json_model: dict[str, Any], **extra: Any) -> Any:
-    """One page, two forms: the template with `json_model` plus `extra`, or `json_model` as JSON."""
-    if _wants_json():
-        return jsonify(jsonable(json_model))
-    return render_template(template, **json_model, **extra)
-
-
-def atom_date(value: str | None) -> str:
-    """An RFC 3339 timestamp for Atom; stored times without a zone are UTC."""
-    try:
-        moment = datetime.fromisoformat(value or "")
-    except ValueError:
-        moment = datetime(1970, 1, 1, tzinfo=UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
-
-
 def _tier_css(tier: str) -> str:
     return TIER_CSS.get(tier, "sc")
-
-
-def _change_filter() -> read.ChangeFilter:
-    significance = request.args.get("significance", "").strip() or None
-    if significance is not None and significance not in SIGNIFICANCE_RANK:
-        abort(400, description=f"significance must be one of: {', '.join(SIGNIFICANCE_RANK)}")
-    return read.ChangeFilter(
-        kind=args.slug_arg("kind"),
-        country_key=args.slug_arg("country"),
-        significance=significance,
-        edition=args.int_arg("edition"),
-        before_id=args.int_arg("before"),
-    )
 
 
 # --- pages ---
@@ -187,51 +108,11 @@ def _change_filter() -> read.ChangeFilter:
 
 @pages.route("/")
 def home() -> Any:
-    flt = _change_filter()
+    flt = change_filter()
     changes = read.changes(db(), flt, newest_first=True)
     more = changes[-1].id if len(changes) == flt.limit else None
     model = {"filter": flt, "changes": changes, "editions": read.editions(db()), "older_than": more}
     return render("home.html", model, options=read.filter_options(db()))
-
-
-@pages.route("/editions")
-def editions() -> Any:
-    return render("editions.html", {"editions": read.editions(db())})
-
-
-@pages.route("/editions/<int:edition>")
-def edition(edition: int) -> Any:
-    overview = read.edition_overview(db(), edition)
-    if overview is None:
-        abort(404, description=f"No snapshots of the {edition} edition.")
-    sort = args.choice_arg("sort", tuple(read.TABLE_SORTS), "country")
-    table = read.edition_table(db(), edition, sort=sort)
-    # The figures table sorts by its own arguments, so that each table keeps its order when the other sorts.
-    figure_sort = args.choice_arg("figures_sort", SORT_KEYS, "country")
-    descending = args.choice_arg("figures_order", ("asc", "desc"), "asc") == "desc"
-    figures = read.edition_figures(db(), edition)
-    model = {"edition": overview, "table": table, "sort": sort, "figures": figures}
-    return render("edition.html", model, figure_table=figure_table(figures, figure_sort, descending))
-
-
-@pages.route("/editions/<int:edition>.csv")
-def edition_csv(edition: int) -> Response:
-    table = read.edition_table(db(), edition, sort=args.choice_arg("sort", tuple(read.TABLE_SORTS), "country"))
-    if table is None:
-        abort(404, description=f"No snapshots of the {edition} edition.")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(read.TABLE_COLUMNS)
-    writer.writerows(read.table_cells(row) for row in table)
-    disposition = f'attachment; filename="tipwatch-{edition}-tiers.csv"'
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
-
-
-@pages.route("/editions/<int:edition>/figures.csv")
-def edition_figures_csv(edition: int) -> Response:
-    body = clean_text(figures_csv(read.edition_figures(db(), edition)))
-    disposition = f"attachment; filename=figures-{edition}.csv"
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @pages.route("/countries")
@@ -405,30 +286,3 @@ def search() -> Any:
         editions=[e.edition for e in read.editions(db())],
         section_names=read.section_names(db()),
     )
-
-
-# --- Atom feeds ---
-
-
-def _feed(flt: read.ChangeFilter, title: str) -> Response:
-    changes = read.changes(db(), dataclasses.replace(flt, limit=FEED_SIZE), newest_first=True)
-    body = clean_text(render_template("feed.xml", changes=changes, title=title, feed_url=request.url))
-    return Response(body, mimetype="application/atom+xml")
-
-
-@pages.route("/feed.atom")
-def feed() -> Response:
-    flt = _change_filter()
-    parts = [p for p in (flt.country_key, flt.kind) if p]
-    return _feed(flt, "tipwatch changes" + (f" ({', '.join(parts)})" if parts else ""))
-
-
-@pages.route("/countries/<country_key>/feed.atom")
-def country_feed(country_key: str) -> Response:
-    name = read.country_names(db()).get(country_key, country_key)
-    return _feed(read.ChangeFilter(country_key=country_key), f"tipwatch changes: {name}")
-
-
-@pages.route("/kinds/<kind>/feed.atom")
-def kind_feed(kind: str) -> Response:
-    return _feed(read.ChangeFilter(kind=kind), f"tipwatch changes: {kind}")

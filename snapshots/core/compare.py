@@ -129,13 +129,11 @@ def diff_narratives(
     """
     kind = _comparison_of(old, new, comparison)
     fold = kind == "edition"
-    diff = NarrativeDiff(
+    diff = assemble_diff(
+        old,
+        new,
         comparison=kind,
-        country=display_name(new.country or old.country),
-        country_key=new.country_key,
-        old_edition=old.edition,
-        new_edition=new.edition,
-        tier=diff_tier(old, new, comparison=kind, tier_history=tier_history),
+        tier_history=tier_history,
         findings=diff_text(old.summary, new.summary, fold=fold),
         recommendations=match_recommendations(
             old.recommendations, new.recommendations, fold=fold, carried=carried if fold else None
@@ -143,6 +141,33 @@ def diff_narratives(
         sections=_sections(old, new, fold=fold),
     )
     return replace(diff, changes=tuple(_changes(diff, old, new, _figure_moves(old, new, kind, figures))))
+
+
+def assemble_diff(
+    old: Narrative,
+    new: Narrative,
+    *,
+    comparison: str,
+    tier_history: Mapping[int, str] | None,
+    findings: TextDiff,
+    recommendations: tuple[RecommendationDiff, ...],
+    sections: tuple[SectionDiff, ...],
+    changes: tuple[Change, ...] = (),
+) -> NarrativeDiff:
+    """A NarrativeDiff from its text parts, whether just computed or read back from stored changes: the
+    country's one display name, the editions and the tier are filled in here, the same for both."""
+    return NarrativeDiff(
+        comparison=comparison,
+        country=display_name(new.country or old.country),
+        country_key=new.country_key,
+        old_edition=old.edition,
+        new_edition=new.edition,
+        tier=diff_tier(old, new, comparison=comparison, tier_history=tier_history),
+        findings=findings,
+        recommendations=recommendations,
+        sections=sections,
+        changes=changes,
+    )
 
 
 def compare(

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from snapshots.core.compare import NarrativeDiff, diff_narratives
-from snapshots.core.countries import display_name
+from snapshots.core.compare import NarrativeDiff, assemble_diff, diff_narratives
 from snapshots.core.models import SECTION_NAMES, FindingsDetail, Narrative, SectionDetail
 from snapshots.core.recommendations import match_recommendations
 from snapshots.core.text import SectionDiff, TextDiff
-from snapshots.core.tiers import diff_tier
 from snapshots.read.changes import ChangeRecord, changes_of_pair
 from snapshots.read.figures import snapshot_figures
 from snapshots.read.snapshots import SnapshotRow, narrative, snapshot, tier_history
@@ -91,13 +89,11 @@ def _from_changes(old: Narrative, new: Narrative, stored: list[ChangeRecord], hi
         for name in names
         if new.sections.get(name) or old.sections.get(name)
     )
-    return NarrativeDiff(
+    return assemble_diff(
+        old,
+        new,
         comparison=comparison,
-        country=display_name(new.country or old.country),
-        country_key=new.country_key,
-        old_edition=old.edition,
-        new_edition=new.edition,
-        tier=diff_tier(old, new, comparison=comparison, tier_history=history),
+        tier_history=history,
         findings=_stored_text(findings[0]) if findings else TextDiff.unchanged(new.summary),
         # Matching a dozen short items is cheap and has no stored form for the kept ones: ask compare.
         recommendations=match_recommendations(old.recommendations, new.recommendations, fold=comparison == "edition"),

@@ -1,0 +1,292 @@
+"""Reading figures out of sentences: the count a measure verb or noun governs, its breakdown by scope,
+its prior-period figure, and the public functions over a sentence, a section and a narrative."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from snapshots.core.figures.not_reported import not_reported
+from snapshots.core.figures.numbers import NUMBER, parse_number
+from snapshots.core.figures.phrases import (
+    ASIDE_OR_TIME,
+    BRACKETED,
+    BREAKDOWN_ITEM,
+    CONTINUATION,
+    FIGURE,
+    GERUND_MEASURE,
+    GOVERNMENT_ACTOR,
+    IN_COMPARISON,
+    INCLUDING,
+    LAW_ENFORCEMENT,
+    MEASURE_LIST_ITEM,
+    NOT_NEW,
+    OTHER_ACTOR,
+    OTHER_PERIOD,
+    PASSIVE,
+    PREVIOUS,
+    PREVIOUS_AND_YEAR,
+    PREVIOUS_GERUND,
+    PREVIOUS_ITEM,
+    PREVIOUS_LIST,
+    PREVIOUS_PAREN,
+    PREVIOUS_RESPECTIVELY,
+    RESTRICTION,
+    SPLIT_ITEM,
+    TRAILING_SCOPE,
+    UNSPECIFIED,
+    measure_of_verb,
+    scope_of,
+    unit_of,
+)
+from snapshots.core.figures.sentences import sentences
+from snapshots.core.models import Figure, Narrative
+
+
+def _measure(match: re.Match[str]) -> str | None:
+    """The measure a count belongs to, or None when its verb and noun do not make one."""
+    if match["elided"] is not None:
+        measure = measure_of_verb(match["verb"] or "")
+        return measure if measure != "victims_identified" else None
+    noun = match["noun"].lower()
+    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    if match["counting"]:
+        # "opened 118 investigations": only a measure noun says what was counted.
+        return noun_measure
+    if match["trigger_noun"] or match["charges"] is not None:
+        measure = (match["trigger_noun"] or "prosecutions").lower().rstrip("s") + "s"
+        return measure if not noun_measure and not noun.startswith("victim") else None
+    return _noun_verb_measure(noun, match["verb"])
+
+
+def _noun_verb_measure(noun: str, verb: str) -> str | None:
+    """ "convicted 9 traffickers" is a conviction count; "identified 9 traffickers" is nothing."""
+    noun, verb_measure = noun.lower(), measure_of_verb(verb)
+    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    if verb_measure == "victims_identified":
+        return verb_measure if noun.startswith("victim") else None
+    if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
+        return None
+    return verb_measure
+
+
+def _lead_in(sentence: str, verb_start: int) -> str:
+    """The words of the verb's own clause before it: its subject and any time it is set in."""
+    return re.split(r"[;:]|,\s+(?:and|but|while)\s+", sentence[:verb_start])[-1]
+
+
+def _by_government(lead_in: str) -> bool:
+    return not (OTHER_ACTOR.search(lead_in) and not GOVERNMENT_ACTOR.search(lead_in))
+
+
+def _figures(sentence: str, section: str) -> list[Figure]:
+    found: list[Figure] = []
+    consumed = 0  # where the last figure's own phrases (split, list, previous) end
+    matches = sorted([*FIGURE.finditer(sentence), *PASSIVE.finditer(sentence)], key=lambda m: m.start())
+    for match in matches:
+        if match.start() < consumed:
+            continue
+        head = _head(match, sentence, section, found)
+        if head is None:
+            continue
+        rest = sentence[match.end() :]
+        trailing = TRAILING_SCOPE.match(rest)
+        if trailing:
+            head = _replace(head, scope=head.scope if head.scope != "all" else scope_of(trailing.group(0)))
+            rest = rest[trailing.end() :]
+        if RESTRICTION.match(rest) or head.scope == "mixed":
+            continue
+        parts, rest = _parts(head, rest)
+        if not (parts and parts[0].measure == head.measure and parts[0].scope != "all" and head.scope != "all"):
+            # A sex/labor pair ("12 for sex trafficking and three for labor trafficking") shares no
+            # single prior figure, so only a figure standing alone or with its breakdown takes one.
+            previous, after = _previous(rest)
+            if previous is not None:
+                head, rest = _replace(head, previous=previous), after
+                if not parts:  # "(21 in 2022), including 25 for sex trafficking and eight for labor trafficking"
+                    parts, rest = _parts(head, rest)
+        found += [head, *parts]
+        consumed = len(sentence) - len(rest)
+    return _previous_list(sentence, found)
+
+
+def _previous(rest: str) -> tuple[int | None, str]:
+    """The prior period's figure after a figure, past asides ("including 22 children", "in 2023") and
+    brackets that are not a prior figure ("(61 women, 22 children and 14 men)"); and the words after it.
+    A qualified prior figure ("compared with more than 30") is left out: it is not a number to compare."""
+    start = rest
+    while True:
+        previous = PREVIOUS_PAREN.match(rest) or PREVIOUS.match(rest) or PREVIOUS_AND_YEAR.match(rest)
+        if previous:
+            if previous.groupdict().get("previous_qualifier"):
+                return None, start
+            return parse_number(previous["previous"]), rest[previous.end() :]
+        skip = ASIDE_OR_TIME.match(rest)
+        if skip is None or not skip.group(0):
+            skip = BRACKETED.match(rest)
+        if not skip:
+            return None, start
+        rest = rest[skip.end() :]
+
+
+def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]) -> Figure | None:
+    """The figure a governing verb or noun and its count make, before what follows it is read."""
+    passive = match.re is PASSIVE
+    measure = _noun_verb_measure(match["noun"], match["passive"]) if passive else _measure(match)
+    before = sentence[: match.start()]
+    if measure is None or NOT_NEW.search(before) or IN_COMPARISON.search(before):
+        return None
+    lead_in = _lead_in(sentence, match.start())
+    if not _by_government(lead_in) or OTHER_PERIOD.search(lead_in):
+        return None
+    if not passive and match["elided"] is not None:
+        # "..., prosecuted 403" or "... and prosecutors indicted 37": a list or a coordinated clause.
+        if not found or not re.search(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$", sentence[: match.start()]):
+            return None
+        unit, scope = found[-1].unit, "all"
+    else:
+        unit = unit_of(match["noun"])
+        scope = scope_of(match["modifiers"])
+    return Figure(measure, parse_number(match["number"]), _qualifier(match), scope, None, section, sentence, True, unit)
+
+
+def _parts(head: Figure, rest: str) -> tuple[list[Figure], str]:
+    """What the words after a figure add to it: a sex/labor breakdown, the other half of a sex/labor
+    pair, or the next measures of a list ("73 investigations, 40 prosecutions, and 22 convictions")."""
+    breakdown = _breakdown(head, rest)
+    if breakdown:
+        return breakdown
+    including = INCLUDING.match(rest)
+    if including:
+        return list(_split_parts(including["items"], head)), rest[including.end() :]
+    continuation = CONTINUATION.match(rest)
+    if continuation and head.scope != "all":
+        part = _continuation(continuation, head)
+        return ([part], rest[continuation.end() :]) if part else ([], rest)
+    parts = []
+    while head.unit == "cases" and head.measure in LAW_ENFORCEMENT and (item := MEASURE_LIST_ITEM.match(rest)):
+        measure = item["noun"].lower()
+        parts.append(_replace(head, measure=measure, value=parse_number(item["number"]), qualifier=_qualifier(item)))
+        rest = rest[item.end() :]
+    return parts, rest
+
+
+def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
+    """A sex/labor breakdown in brackets right after a figure. Every item must be a count of sex
+    trafficking, of labor trafficking, or of something unspecified; anything else ("22 children",
+    "37 in 2022") means the brackets say something other than a breakdown."""
+    bracket = BRACKETED.match(rest)
+    if not bracket:
+        return None
+    content = bracket["paren"] if bracket["paren"] is not None else bracket["dash"]
+    parts = []
+    for text in re.split(r"\s*,(?!\d{3})\s*(?:and\s+)?|\s+and\s+", content.strip()):
+        item = BREAKDOWN_ITEM.fullmatch(text)
+        if not item or re.search(r"(?:19|20)\d\d|previous|prior", item["what"], re.IGNORECASE):
+            return None
+        scope = scope_of(item["what"])
+        if UNSPECIFIED.search(item["what"]):
+            continue
+        if scope not in ("sex", "labor"):
+            return None
+        parts.append(_replace(head, value=parse_number(item["number"]), qualifier=_qualifier(item), scope=scope))
+    return (parts, rest[bracket.end() :]) if parts else None
+
+
+def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
+    """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
+    figure goes to the one figure of its measure (scope all) that the sentence states."""
+    respectively = PREVIOUS_RESPECTIVELY.search(sentence)
+    if respectively:
+        numbers = [parse_number(n) for n in re.findall(NUMBER, respectively["items"], re.IGNORECASE)]
+        if len(numbers) == len(found) and all(f.scope == "all" and f.previous is None for f in found):
+            return [_replace(f, previous=n) for f, n in zip(found, numbers, strict=True)]
+        return found
+    found = _previous_by_gerund(sentence, found)
+    listed = PREVIOUS_LIST.search(sentence)
+    if not listed:
+        return found
+    previous: dict[str, int] = {}
+    for item in re.finditer(PREVIOUS_ITEM, listed["items"], re.IGNORECASE):
+        noun = item["noun"].lower()
+        measure = "victims_identified" if noun.startswith("victim") else noun.rstrip("s") + "s"
+        previous[measure] = parse_number(item["number"])
+    return _give_previous(found, previous)
+
+
+def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
+    """ "identified 150 victims and referred 120 to services, compared with identifying 130 victims in
+    2022": the gerund names the measure whose prior figure it is, however far back that figure is."""
+    previous = {
+        GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in PREVIOUS_GERUND.finditer(sentence)
+    }
+    return _give_previous(found, previous)
+
+
+def _give_previous(found: list[Figure], previous: dict[str, int]) -> list[Figure]:
+    """Each prior figure to the one figure of its measure (scope all) that has none yet; a measure the
+    sentence states twice is ambiguous and gets nothing."""
+    counts = Counter(f.measure for f in found if f.scope == "all")
+    return [
+        _replace(f, previous=previous[f.measure])
+        if f.scope == "all" and counts[f.measure] == 1 and f.measure in previous and f.previous is None
+        else f
+        for f in found
+    ]
+
+
+def _replace(figure: Figure, **changes: Any) -> Figure:
+    return dataclasses.replace(figure, **changes)
+
+
+def _qualifier(match: re.Match[str]) -> str | None:
+    return match["qualifier"].lower() if match["qualifier"] else None
+
+
+def _split_parts(items: str, head: Figure) -> Iterator[Figure]:
+    for item in re.finditer(SPLIT_ITEM, items, re.IGNORECASE):
+        scope = scope_of(item.group(0))
+        if scope in ("sex", "labor"):
+            yield _replace(
+                head, value=parse_number(item["number"]), qualifier=_qualifier(item), scope=scope, previous=None
+            )
+
+
+def _continuation(match: re.Match[str], head: Figure) -> Figure | None:
+    scope = scope_of(match.group(0))
+    if scope not in ("sex", "labor") or scope == head.scope:
+        return None
+    noun = match["noun"]
+    if noun and head.measure == "victims_identified" and not noun.lower().startswith("victim"):
+        return None
+    unit = unit_of(noun) if noun else head.unit
+    return _replace(
+        head, value=parse_number(match["number"]), qualifier=_qualifier(match), scope=scope, previous=None, unit=unit
+    )
+
+
+# Most sentences name no measure at all; one cheap look spares them the full patterns.
+_MENTIONS = re.compile(r"investigat|prosecut|charg|indict|convict|identif|did\s+not", re.IGNORECASE)
+
+
+def figures_in_sentence(sentence: str, section: str) -> tuple[Figure, ...]:
+    """Every figure one sentence states, in the order it states them."""
+    if not _MENTIONS.search(sentence):
+        return ()
+    return (*_figures(sentence, section), *not_reported(sentence, section))
+
+
+def figures_in_text(text: str, section: str) -> tuple[Figure, ...]:
+    """Every figure in a section's text, sentence by sentence."""
+    return tuple(f for sentence in sentences(text) for f in figures_in_sentence(sentence, section))
+
+
+def extract_figures(narrative: Narrative) -> tuple[Figure, ...]:
+    """The figures of a narrative's summary, prosecution and protection sections, in page order."""
+    texts = [("summary", narrative.summary)] + [
+        (name, narrative.sections[name]) for name in ("prosecution", "protection") if name in narrative.sections
+    ]
+    return tuple(f for section, text in texts for f in figures_in_text(text, section))
