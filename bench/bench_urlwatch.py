@@ -49,8 +49,9 @@ def write_urlwatch_jobs(site: SampleSite, slugs: list[str], directory: Path, met
     return path
 
 
-def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int]:
-    """Wall time of one urlwatch process and its peak RSS in KiB. Its default config is created on first use."""
+def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int, float]:
+    """Wall time of one urlwatch process, its peak RSS in KiB and its CPU seconds. Its default config is
+    created on first use."""
     command = [
         str(URLWATCH),
         "--urls", str(directory / "urls.yaml"),
@@ -68,7 +69,7 @@ def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int]:
     # urlwatch exits 0 even when jobs fail: a failed job would make its sweep look cheap, so refuse it.
     if os.waitstatus_to_exitcode(status) != 0 or "ERROR: " in text:
         raise SystemExit(f"urlwatch failed:\n{text[-3000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def urlwatch_cache_rows(cache: Path) -> tuple[int, int]:
@@ -95,6 +96,7 @@ def main() -> None:
     slugs = sorted(reports.countries)
     tools = ["tipwatch", *(f"urlwatch-{m}" for m in methods)]
     times: dict[tuple[str, str], list[float]] = {}
+    cpus: dict[tuple[str, str], list[float]] = {}  # CPU seconds: steadier than wall time on a shared machine
     peaks: dict[str, list[int]] = {tool: [] for tool in tools}
     with SampleSite(reports, published={EDITION}) as site, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -114,8 +116,9 @@ def main() -> None:
                     sweep = lambda config=config: timed_run(config)  # noqa: E731
                 for phase, runs in (("cold", 1), ("unchanged", 2)):
                     for _ in range(runs):
-                        seconds, peak = sweep()
+                        seconds, peak, cpu = sweep()
                         times.setdefault((tool, phase), []).append(seconds)
+                        cpus.setdefault((tool, phase), []).append(cpu)
                         peaks[tool].append(peak)
         cached = {m: urlwatch_cache_rows(base / f"urlwatch-{m}0" / "cache.db") for m in methods}
         for method, (count, _) in cached.items():
@@ -141,6 +144,14 @@ def main() -> None:
             default = " (default)" if method == "re" else ""
             label = f"urlwatch {method}{default}"
             print(f"{'':22} {label:22} {theirs:>6.2f} s {ours / theirs:>7.2f} {target if default else '':>8}")
+    for phase in ("cold", "unchanged"):
+        ours = statistics.median(cpus[("tipwatch", phase)])
+        theirs = ", ".join(
+            f"urlwatch {m} {statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f} s "
+            f"(ratio {ours / statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f})"
+            for m in methods
+        )
+        print(f"CPU, {phase} sweep: tipwatch {ours:.2f} s, {theirs}")
     print("peak memory: " + ", ".join(f"{tool} {max(peaks[tool]) / 1024:.0f} MB" for tool in tools))
     print(f"(medians of {args.repeat} cold and {2 * args.repeat} unchanged runs each, the tools taking turns; "
           "ratio = tipwatch / urlwatch)")  # fmt: skip
