@@ -2,14 +2,14 @@
 
 Both run as whole processes against one loopback SampleSite serving the synthetic mirror (one
 edition). urlwatch watches each page with a CSS filter for the narrative (`div.entry-content`) and
-`html2text` (the html2text Python library, urlwatch's `pyhtml2text` method, by default; `--method re` for
-urlwatch's regex stripper) and
+`html2text`, twice: at its default method (`re`, a regex tag stripper: what a user who picks urlwatch
+runs) and with `pyhtml2text` (the html2text library, several times slower); both are reported. urlwatch
 keeps its own cache (it sends If-None-Match / If-Modified-Since on the next run, so its unchanged
 sweep is all 304s too). tipwatch runs `tipwatch run --no-deliver` exactly as bench_sweep.py does,
-parsing each page into a structured narrative.
+parsing each page into a structured narrative, storing the raw page and indexing it for search.
 
-    .venv/bin/pip install urlwatch==2.29 html2text
-    .venv/bin/python bench/bench_urlwatch.py [--countries 190] [--repeat 3] [--method pyhtml2text|re|bs4]
+    .venv/bin/pip install -e ".[bench]"
+    .venv/bin/python bench/bench_urlwatch.py [--countries 190] [--repeat 3] [--method re --method pyhtml2text]
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def write_urlwatch_jobs(site: SampleSite, slugs: list[str], directory: Path, met
     return path
 
 
-def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int]:
-    """Wall time of one urlwatch process and its peak RSS in KiB. Its default config is created on first use."""
+def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int, float]:
+    """Wall time of one urlwatch process, its peak RSS in KiB and its CPU seconds. Its default config is
+    created on first use."""
     command = [
         str(URLWATCH),
         "--urls", str(directory / "urls.yaml"),
@@ -68,7 +69,7 @@ def timed_urlwatch(directory: Path, cache: Path) -> tuple[float, int]:
     # urlwatch exits 0 even when jobs fail: a failed job would make its sweep look cheap, so refuse it.
     if os.waitstatus_to_exitcode(status) != 0 or "ERROR: " in text:
         raise SystemExit(f"urlwatch failed:\n{text[-3000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def urlwatch_cache_rows(cache: Path) -> tuple[int, int]:
@@ -82,54 +83,78 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--countries", type=int, default=190)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--method", choices=("pyhtml2text", "re", "bs4"), default="pyhtml2text")
+    parser.add_argument(
+        "--method", dest="methods", action="append", choices=("re", "pyhtml2text", "bs4"),
+        help="urlwatch's html2text method (repeatable; default: re, its default, and pyhtml2text)",
+    )  # fmt: skip
     args = parser.parse_args()
+    methods = args.methods or ["re", "pyhtml2text"]
     if not URLWATCH.exists():
         raise SystemExit(f"{URLWATCH} not found: .venv/bin/pip install urlwatch==2.29 html2text")
 
     reports = synthetic_reports(countries=args.countries, editions=(EDITION,), seed=0)
     slugs = sorted(reports.countries)
+    tools = ["tipwatch", *(f"urlwatch-{m}" for m in methods)]
     times: dict[tuple[str, str], list[float]] = {}
-    peaks: dict[str, list[int]] = {"urlwatch": [], "tipwatch": []}
+    cpus: dict[tuple[str, str], list[float]] = {}  # CPU seconds: steadier than wall time on a shared machine
+    peaks: dict[str, list[int]] = {tool: [] for tool in tools}
     with SampleSite(reports, published={EDITION}) as site, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        write_urlwatch_jobs(site, slugs, base, args.method)
+        for method in methods:
+            (base / f"urlwatch-{method}").mkdir()
+            write_urlwatch_jobs(site, slugs, base / f"urlwatch-{method}", method)
         for i in range(args.repeat):
-            # Alternate who goes first, so neither always meets a warm server cache or a cold CPU.
-            order = ("urlwatch", "tipwatch") if i % 2 == 0 else ("tipwatch", "urlwatch")
-            for tool in order:
+            # Rotate who goes first, so none always meets a warm server cache or a cold CPU.
+            for tool in tools[i % len(tools) :] + tools[: i % len(tools)]:
                 run = base / f"{tool}{i}"
                 run.mkdir()
-                if tool == "urlwatch":
-                    shutil.copy(base / "urls.yaml", run / "urls.yaml")
+                if tool != "tipwatch":
+                    shutil.copy(base / tool / "urls.yaml", run / "urls.yaml")
                     sweep = lambda run=run: timed_urlwatch(run, run / "cache.db")  # noqa: E731
                 else:
                     config = write_config(site.base_url, run / "bench.db", run)
                     sweep = lambda config=config: timed_run(config)  # noqa: E731
                 for phase, runs in (("cold", 1), ("unchanged", 2)):
                     for _ in range(runs):
-                        seconds, peak = sweep()
+                        seconds, peak, cpu = sweep()
                         times.setdefault((tool, phase), []).append(seconds)
+                        cpus.setdefault((tool, phase), []).append(cpu)
                         peaks[tool].append(peak)
-        cached, chars = urlwatch_cache_rows(base / "urlwatch0" / "cache.db")
-        if cached != len(slugs):
-            raise SystemExit(f"urlwatch cached {cached} of {len(slugs)} pages: the comparison would be unfair")
+        cached = {m: urlwatch_cache_rows(base / f"urlwatch-{m}0" / "cache.db") for m in methods}
+        for method, (count, _) in cached.items():
+            if count != len(slugs):
+                raise SystemExit(f"urlwatch ({method}) cached {count} of {len(slugs)} pages: the comparison is unfair")
 
     def median(tool: str, phase: str) -> float:
         return statistics.median(times[(tool, phase)])
 
     print(
         f"tipwatch vs urlwatch — {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, urlwatch {_urlwatch_version()} (html2text method: {args.method})"
+        f"Python {platform.python_version()}, urlwatch {_urlwatch_version()}; load average {os.getloadavg()[0]:.2f}"
     )
-    print(f"mirror: {len(slugs)} country pages of the {EDITION} edition on loopback; urlwatch cached {cached} "
-          f"narratives, median {chars:,} characters of text")  # fmt: skip
-    print(f"{'sweep':26} {'urlwatch':>10} {'tipwatch':>10} {'ratio':>8} {'target':>10}")
+    print(f"mirror: {len(slugs)} country pages of the {EDITION} edition on loopback")
+    for method, (count, chars) in cached.items():
+        print(f"urlwatch-{method} cached {count} narratives, median {chars:,} characters of text")
+    print(f"{'sweep':22} {'tool':22} {'median':>8} {'ratio':>7} {'target':>8}")
     for phase, target in (("cold", "<= 1.0"), ("unchanged", "<= 0.5")):
-        uw, tw = median("urlwatch", phase), median("tipwatch", phase)
-        print(f"{phase + ' sweep':26} {uw:>8.2f} s {tw:>8.2f} s {tw / uw:>8.2f} {target:>10}")
-    print(f"{'peak memory':26} {max(peaks['urlwatch']) / 1024:>7.0f} MB {max(peaks['tipwatch']) / 1024:>7.0f} MB")
-    print(f"(medians of {args.repeat} cold and {2 * args.repeat} unchanged runs each; ratio = tipwatch / urlwatch)")
+        ours = median("tipwatch", phase)
+        print(f"{phase + ' sweep':22} {'tipwatch':22} {ours:>6.2f} s")
+        for method in methods:
+            theirs = median(f"urlwatch-{method}", phase)
+            default = " (default)" if method == "re" else ""
+            label = f"urlwatch {method}{default}"
+            print(f"{'':22} {label:22} {theirs:>6.2f} s {ours / theirs:>7.2f} {target if default else '':>8}")
+    for phase in ("cold", "unchanged"):
+        ours = statistics.median(cpus[("tipwatch", phase)])
+        theirs = ", ".join(
+            f"urlwatch {m} {statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f} s "
+            f"(ratio {ours / statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f})"
+            for m in methods
+        )
+        print(f"CPU, {phase} sweep: tipwatch {ours:.2f} s, {theirs}")
+    print("peak memory: " + ", ".join(f"{tool} {max(peaks[tool]) / 1024:.0f} MB" for tool in tools))
+    print(f"(medians of {args.repeat} cold and {2 * args.repeat} unchanged runs each, the tools taking turns; "
+          "ratio = tipwatch / urlwatch)")  # fmt: skip
 
 
 def _urlwatch_version() -> str:

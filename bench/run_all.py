@@ -5,7 +5,9 @@ pages), so that none measures another's leftovers. A script that fails is report
 
     .venv/bin/python bench/run_all.py [--skip bench_web] [--only bench_sweep --only bench_urlwatch] [--soak]
 
---soak adds bench/soak.py (200 sweeps). bench_urlwatch needs `pip install urlwatch==2.29 html2text`.
+--soak adds bench/soak.py twice: 200 sweeps of a changing mirror, then 1,000 no-op sweeps (the memory
+figure). bench_urlwatch needs `.venv/bin/pip install -e ".[bench]"` (urlwatch 2.29 and html2text); it
+compares against urlwatch at its default html2text method (`re`) and at `pyhtml2text`, both printed.
 """
 
 from __future__ import annotations
@@ -27,17 +29,20 @@ ORDER = (
     "bench_matching",
     "bench_sweep",
     "bench_urlwatch",
+    "bench_release",
     "bench_web",
 )
+SOAKS = (("soak", []), ("soak-no-op", ["--runs", "1000", "--no-edits"]))
 
 
-def scripts(only: list[str], skip: list[str], soak: bool) -> list[Path]:
+def scripts(only: list[str], skip: list[str], soak: bool) -> list[tuple[str, Path, list[str]]]:
+    """(name, script, arguments) of each run, in order."""
     found = {p.stem: p for p in BENCH.glob("bench_*.py")}
     names = [n for n in ORDER if n in found] + sorted(set(found) - set(ORDER))
+    runs = [(name, found[name], []) for name in names]
     if soak:
-        names.append("soak")
-        found["soak"] = BENCH / "soak.py"
-    return [found[n] for n in names if (not only or n in only) and n not in skip]
+        runs += [(name, BENCH / "soak.py", arguments) for name, arguments in SOAKS]
+    return [run for run in runs if (not only or run[0] in only) and run[0] not in skip]
 
 
 def _proc_field(path: str, name: str) -> str | None:
@@ -59,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this script")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME", help="leave this script out")
-    parser.add_argument("--soak", action="store_true", help="also run bench/soak.py (200 sweeps)")
+    parser.add_argument("--soak", action="store_true", help="also run bench/soak.py (200 sweeps, then 1,000 no-op)")
     args = parser.parse_args()
 
     print(f"tipwatch benchmarks — {time.strftime('%Y-%m-%d %H:%M %Z')}")
@@ -67,13 +72,15 @@ def main() -> None:
     print(f"Python {platform.python_version()}; load average before: {os.getloadavg()[0]:.2f}")
     print(f"command: .venv/bin/python bench/run_all.py {' '.join(sys.argv[1:])}".rstrip())
     summary = []
-    for script in scripts(args.only, args.skip, args.soak):
+    for name, script, arguments in scripts(args.only, args.skip, args.soak):
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=BENCH.parent)
+        command = [sys.executable, str(script), *arguments]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=BENCH.parent)
         seconds = time.perf_counter() - started
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
-        summary.append((script.stem, seconds, status))
-        print(f"\n== {script.stem} ({seconds:.0f} s, {status}, load average {os.getloadavg()[0]:.2f})")
+        summary.append((name, seconds, status))
+        shown = " ".join([script.name, *arguments])
+        print(f"\n== {name}: {shown} ({seconds:.0f} s, {status}, load average {os.getloadavg()[0]:.2f})")
         print(result.stdout.rstrip())
         if result.returncode != 0:
             print("\n".join(result.stderr.rstrip().splitlines()[-8:]))

@@ -6,6 +6,7 @@ page edits against new snapshots, changes recorded against changes alerted, data
 with and without edits, and the resident memory of the process as runs go by.
 
     .venv/bin/python bench/soak.py [--runs 200] [--seed 7]
+    .venv/bin/python bench/soak.py --runs 1000 --no-edits     # memory: target < 2 MB growth
 
 tests/test_soak.py runs the same function with fewer runs and asserts on the figures.
 """
@@ -151,6 +152,10 @@ def print_report(r: SoakReport) -> None:
         (
             "resident memory run 1 / 10 / last",
             f"{r.rss_kib[0] // 1024} / {r.rss_kib[min(9, r.runs - 1)] // 1024} / {r.rss_kib[-1] // 1024} MB",
+        ),
+        (
+            "resident memory growth, run 10 to last",
+            f"{r.rss_growth_kib / 1024:.1f} MB" + ("" if any(r.edited) else " (target < 2 MB over 1,000 runs)"),
         ),
     ]
     for name, value in rows:

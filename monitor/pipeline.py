@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,8 +97,7 @@ def sweep(
     deliver: bool = True,
 ) -> SweepResult:
     """Run one full sweep under the run lock (raises RunInProgress when another holds it)."""
-    with run_lock(db_path):
-        db = open_db(db_path)
+    with run_lock(db_path), _connection(db_path) as db:
         fetcher = _fetcher(config)
         try:
             result = _sweep(db, fetcher, config, editions, countries, progress)
@@ -110,8 +110,7 @@ def sweep(
 
 def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop) -> SweepResult:
     """Look for an edition newer than any tracked one; sweep it the moment its landing page appears."""
-    with run_lock(db_path):
-        db = open_db(db_path)
+    with run_lock(db_path), _connection(db_path) as db:
         newest = writes.newest_page_edition(db)
         fetcher = _fetcher(config)
         try:
@@ -132,6 +131,17 @@ def discover(config: Config, db_path: str | Path, *, progress: Progress = _noop)
             fetcher.close()
         result.delivered = alerts.deliver_pending(db, config.alerts).sent
         return result
+
+
+@contextmanager
+def _connection(db_path: str | Path) -> Iterator[Database]:
+    """The sweep's connection, closed when it ends: left to the garbage collector, a long-lived process
+    (`tipwatch schedule`) kept a few connections and their page caches alive at any time, and grew."""
+    db = open_db(db_path)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def _fetcher(config: Config) -> Fetcher:

@@ -167,3 +167,38 @@ def test_sample_editions_produce_the_real_tier_moves(sample_db: Path) -> None:
         "select count(*) from changes where country_key = 'haiti' and edition = 2023 and kind = 'tier'"
     ).fetchone()[0]
     assert haiti_2023 == 0  # third Watch List year under a waiver is not a move
+
+
+def test_the_diff_of_a_compared_pair_shows_the_recommendations_as_stored(db: Database) -> None:
+    """The diff page reads a pair the job compared from its stored changes, recommendations included: a
+    long list is never matched again per request, and the page says what the alerts said."""
+    from snapshots import read
+    from snapshots.core.models import RecommendationDetail, detail_from_json
+
+    old_recs = ("Increase victim care.", "Enact a comprehensive law.", "Train labor inspectors on forced labor.")
+    new_recs = ("Increase victim care.", "Train all labor inspectors to detect forced labor.", "Fund shelters.")
+    add(db, narrative("norway", 2023, recs=old_recs))
+    old_id = add(db, narrative("norway", 2024, recs=old_recs))
+    new_id = add(db, narrative("norway", 2024, recs=new_recs))
+    assert record(db, new_id)
+    rows = db.execute(
+        "select id, detail from changes where kind = 'recommendation' and new_snapshot_id = ?", [new_id]
+    ).fetchall()
+    details = {i: detail_from_json("recommendation", json.loads(d)) for i, d in rows}
+    assert sorted(d.label for d in details.values() if isinstance(d, RecommendationDetail)) == [
+        "dropped", "new", "reworded",
+    ]  # fmt: skip
+    reworded = next(i for i, d in details.items() if isinstance(d, RecommendationDetail) and d.label == "reworded")
+    stored = json.loads(dict(rows)[reworded])
+    with db.conn:  # what the sweep stored is what the page shows, even a score no matcher would give today
+        db.execute("update changes set detail = ? where id = ?", [json.dumps({**stored, "score": 12.5}), reworded])
+
+    pair = read.diff_pair(db, old_id, new_id)
+    assert pair is not None
+    shown = [(r.label, r.new, r.score) for r in pair.diff.recommendations]
+    assert shown == [
+        ("kept", "Increase victim care.", 100.0),
+        ("reworded", "Train all labor inspectors to detect forced labor.", 12.5),
+        ("new", "Fund shelters.", None),
+        ("dropped", None, None),
+    ]

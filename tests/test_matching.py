@@ -207,3 +207,35 @@ def test_long_lists_told_apart_by_numbers_alone_pair_each_item_with_its_own() ->
     assert len(old) * len(new) > matching.EXHAUSTIVE_PAIRS
     results = matching.match(old, new)
     assert all(m.old == m.new for m in results), [m for m in results if m.old != m.new][:3]
+
+
+@pytest.mark.parametrize("fold", [True, False])
+def test_recommendations_rebuilt_from_stored_changes_equal_a_fresh_match(fold: bool) -> None:
+    """The web diff rebuilds a compared pair's recommendations from its stored change rows (through their
+    JSON form, as stored): the same labels, order, scores and word diffs as matching again."""
+    from snapshots.core.models import Change, RecommendationDetail
+    from snapshots.core.recommendations import recommendations_from_changes
+
+    sample_old, sample_new = _all_sample_items()
+    long_old, long_new = reworded_lists(300)
+    # Sample lists hold duplicates and items equal once folded; some kept items too, and some dropped.
+    old, new = [*sample_old, *long_old[:250]], [*sample_new, *long_new[50:], *long_old[:20]]
+    live = match_recommendations(old, new, fold=fold)
+    assert {r.label for r in live} == {"kept", "reworded", "possibly_reworded", "new", "dropped"}
+    changes = [
+        Change("low", "", "k", RecommendationDetail(r.label, r.old, r.new, r.score, r.ops, r.editions_carried))
+        for r in live
+        if r.label != "kept"
+    ]
+    stored = [Change.from_json(json.loads(json.dumps(c.to_json()))).detail for c in changes]
+    assert (
+        recommendations_from_changes(old, new, [d for d in stored if isinstance(d, RecommendationDetail)], fold=fold)
+        == live
+    )
+    # Rows that do not account for the unpaired items (another matcher's) are refused, not half used.
+    assert (
+        recommendations_from_changes(
+            old, new, [d for d in stored[1:] if isinstance(d, RecommendationDetail)], fold=fold
+        )
+        is None
+    )

@@ -7,6 +7,7 @@ import pytest
 from snapshots.core.models import Narrative
 from snapshots.core.normalize import (
     canonical_text,
+    clean_recommendation,
     content_hash,
     fold_boilerplate,
     normalize_recommendation,
@@ -54,6 +55,20 @@ def test_normalize_text_keeps_paragraphs_and_folds_heading_case() -> None:
 def test_recommendation_markers_and_separators_are_dropped(marker: str) -> None:
     assert normalize_recommendation(f"{marker}Increase victim care; and") == "Increase victim care"
     assert normalize_recommendation(f"{marker}Increase victim care.") == "Increase victim care"
+
+
+@pytest.mark.parametrize("ending", [";", ",", "; and", ", or", " AND", " Or", ";\n", ", and ;", " and,"])
+def test_every_trailing_separator_is_dropped(ending: str) -> None:
+    # clean_recommendation skips its separator pattern for items that cannot end in one: these all can.
+    assert clean_recommendation(f"Fund shelters{ending}") == "Fund shelters"
+    assert clean_recommendation(f"Fund shelters for adults and minors{ending}") == "Fund shelters for adults and minors"
+
+
+@pytest.mark.parametrize(
+    "text", ["Screen for indicators of trafficking among migrants and", "Fund shelters in the province of Mandor"]
+)
+def test_words_ending_like_a_separator_stay_unless_they_are_one(text: str) -> None:
+    assert clean_recommendation(text) == text.removesuffix(" and")
 
 
 def test_content_hash_ignores_cosmetics_but_not_content() -> None:

@@ -345,3 +345,29 @@ def test_one_unreachable_edition_does_not_stop_the_others(site: SampleSite, tmp_
     result = sweep(config_for(site, db_path, retries=0), db_path, editions=[2023, EDITION])
     assert result.editions == [EDITION] and list(result.unreachable) == [2023]
     assert "HTTP 503" in result.unreachable[2023] and result.missing_editions == []
+
+
+def _open_files(path: Path) -> list[str]:
+    """Files of this process whose path starts with `path` (the database, its -wal and -shm)."""
+    links = [str(fd.readlink()) for fd in Path("/proc/self/fd").iterdir() if fd.is_symlink()]
+    return [link for link in links if link.startswith(str(path))]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to list open files")
+def test_sweep_and_discover_close_their_database(site: SampleSite, tmp_path: Path) -> None:
+    """A connection left to the garbage collector lives on in a long-lived process (the scheduler): over
+    hundreds of sweeps they and their page caches made the process grow by megabytes."""
+    import gc
+
+    from monitor.pipeline import discover
+
+    db_path = tmp_path / "t.db"
+    config = config_for(site, db_path)
+    gc.disable()  # what a collection would hide: a connection kept alive by a reference cycle
+    try:
+        assert sweep(config, db_path).count("new") == 7
+        assert _open_files(db_path) == []
+        discover(config, db_path)
+        assert _open_files(db_path) == []
+    finally:
+        gc.enable()

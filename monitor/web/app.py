@@ -178,7 +178,7 @@ def diff(country_key: str) -> Any:
     model = {
         "old": view.old,
         "new": view.new,
-        "diff": view.diff.to_json(),
+        "diff": view.diff,  # turned into JSON only when JSON is asked for (the template reads `nd`)
         "neighbours": neighbours,
         "mode": mode,
         "changes_only": changes_only,

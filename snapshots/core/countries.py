@@ -8,6 +8,7 @@ All of these must land on one key, or a country's history would split in two.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -141,6 +142,7 @@ def country_key(name: str) -> str:
 _DISPLAY: dict[str, str] = {_slugify(n).removeprefix("the-"): n for n in COUNTRIES}
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per change row read: a long diff reads thousands of one name
 def display_name(name: str) -> str:
     """A name for messages: "KOREA, REPUBLIC OF" -> "South Korea", "TRINIDAD AND TOBAGO" -> "Trinidad and Tobago"."""
     known = _DISPLAY.get(country_key(name))

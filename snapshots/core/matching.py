@@ -66,7 +66,7 @@ class Match:
 def match(old: Sequence[str], new: Sequence[str]) -> list[Match]:
     """Label every key of both lists: the new items in their order, then the dropped ones in theirs."""
     pairs: dict[int, tuple[int, float]] = {}  # new index -> (old index, score)
-    free_old = _pair_identical(old, new, pairs)
+    free_old = pair_identical(old, new, pairs)
     unmatched = [j for j in range(len(new)) if j not in pairs]
     if unmatched and free_old:
         scored = _scored_pairs(old, new, unmatched, sorted(free_old))
@@ -118,8 +118,9 @@ def _scored_pairs(
     return scored
 
 
-def _pair_identical(old: Sequence[str], new: Sequence[str], pairs: dict[int, tuple[int, float]]) -> set[int]:
-    """Pair identical keys, first free old item first; returns the old indices left free."""
+def pair_identical(old: Sequence[str], new: Sequence[str], pairs: dict[int, tuple[int, float]]) -> set[int]:
+    """Pair identical keys, first free old item first; returns the old indices left free. Step 1 of `match`,
+    and all of it that a stored comparison does not record (kept items make no change)."""
     by_key: dict[str, list[int]] = {}
     for i, key in enumerate(old):
         by_key.setdefault(key, []).append(i)

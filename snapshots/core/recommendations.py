@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from snapshots.core import matching
-from snapshots.core.models import Narrative, Op
+from snapshots.core.models import Narrative, Op, RecommendationDetail
 from snapshots.core.normalize import clean_recommendation, fold_boilerplate
 from snapshots.core.textdiff import word_diff
 
@@ -47,10 +47,7 @@ def match_recommendations(
     (`recommendation_key`) to how many consecutive editions it had been carried; given it, each result gets
     `editions_carried` (kept or reworded: old count + 1; possibly reworded or new: 1; dropped: the old count).
     """
-    old_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, old)]
-    new_items = [(c, _rec_key(c, fold=fold)) for c in map(clean_recommendation, new)]
-    old_items = [item for item in old_items if item[0]]
-    new_items = [item for item in new_items if item[0]]
+    old_items, new_items = _items(old, fold=fold), _items(new, fold=fold)
     out: list[RecommendationDiff] = []
     for m in matching.match([key for _, key in old_items], [key for _, key in new_items]):
         old_text = None if m.old is None else old_items[m.old][0]
@@ -62,6 +59,60 @@ def match_recommendations(
         reworded = old_text is not None and new_text is not None and m.label != "kept"
         ops = tuple(word_diff(old_text, new_text)) if old_text and new_text and reworded else ()
         out.append(RecommendationDiff(m.label, old_text, new_text, m.score, ops, count))
+    return tuple(out)
+
+
+def _items(texts: Sequence[str], *, fold: bool) -> list[tuple[str, str]]:
+    """(text as shown, matching key) of each non-empty recommendation."""
+    cleaned = (c for c in map(clean_recommendation, texts) if c)
+    return [(c, _rec_key(c, fold=fold)) for c in cleaned]
+
+
+def recommendations_from_changes(
+    old: Sequence[str], new: Sequence[str], stored: Sequence[RecommendationDetail], *, fold: bool
+) -> tuple[RecommendationDiff, ...] | None:
+    """What `match_recommendations(old, new, fold=fold)` returns, rebuilt from the recommendation changes
+    compare stored for this pair: only the kept items (identical keys, linear) are paired again, so a long
+    list costs no fuzzy matching or word diffs. None when the stored rows do not account for exactly the
+    items left unpaired (stored by another matcher, or not for this pair): then match instead.
+    """
+    old_items, new_items = _items(old, fold=fold), _items(new, fold=fold)
+    pairs: dict[int, tuple[int, float]] = {}
+    free_old = matching.pair_identical([k for _, k in old_items], [k for _, k in new_items], pairs)
+    free_by_text: dict[str, list[int]] = {}
+    for i in sorted(free_old):
+        free_by_text.setdefault(old_items[i][0], []).append(i)
+    by_new: dict[str, list[RecommendationDetail]] = {}
+    dropped: dict[str, list[RecommendationDetail]] = {}
+    for detail in stored:
+        if detail.label == matching.DROPPED and detail.old is not None:
+            dropped.setdefault(detail.old, []).append(detail)
+        elif detail.new is not None:
+            by_new.setdefault(detail.new, []).append(detail)
+    out: list[RecommendationDiff] = []
+    for j, (text, _) in enumerate(new_items):
+        if j in pairs:
+            i, score = pairs[j]
+            out.append(RecommendationDiff(matching.KEPT, old_items[i][0], text, score))
+            continue
+        rows = by_new.get(text)
+        if not rows:
+            return None
+        detail = rows.pop(0)
+        if detail.old is not None:
+            waiting = free_by_text.get(detail.old)
+            if not waiting:
+                return None
+            free_old.discard(waiting.pop(0))
+        out.append(RecommendationDiff(detail.label, detail.old, detail.new, detail.score, detail.diff))
+    for i in sorted(free_old):
+        rows = dropped.get(old_items[i][0])
+        if not rows:
+            return None
+        rows.pop(0)
+        out.append(RecommendationDiff(matching.DROPPED, old_items[i][0], None, None))
+    if any(by_new.values()) or any(dropped.values()):
+        return None
     return tuple(out)
 
 

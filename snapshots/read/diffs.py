@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from snapshots.core.compare import NarrativeDiff, assemble_diff, diff_narratives
-from snapshots.core.models import SECTION_NAMES, FindingsDetail, Narrative, SectionDetail
-from snapshots.core.recommendations import match_recommendations
+from snapshots.core.models import SECTION_NAMES, FindingsDetail, Narrative, RecommendationDetail, SectionDetail
+from snapshots.core.recommendations import match_recommendations, recommendations_from_changes
 from snapshots.core.text import SectionDiff, TextDiff
 from snapshots.read.changes import ChangeRecord, changes_of_pair
 from snapshots.read.figures import snapshot_figures
@@ -80,6 +80,15 @@ def _from_changes(old: Narrative, new: Narrative, stored: list[ChangeRecord], hi
     comparison = stored[0].comparison
     findings = [r.detail for r in stored if isinstance(r.detail, FindingsDetail)]
     section_rows = {r.detail.section: r.detail for r in stored if isinstance(r.detail, SectionDetail)}
+    fold = comparison == "edition"
+    recommendations = recommendations_from_changes(
+        old.recommendations,
+        new.recommendations,
+        [r.detail for r in stored if isinstance(r.detail, RecommendationDetail)],
+        fold=fold,
+    )
+    if recommendations is None:  # rows stored by an older matcher: match again rather than show a mix
+        recommendations = match_recommendations(old.recommendations, new.recommendations, fold=fold)
     names = [n for n in SECTION_NAMES if n in old.sections or n in new.sections]
     names += [n for n in dict.fromkeys([*old.sections, *new.sections]) if n not in SECTION_NAMES]
     sections = tuple(
@@ -95,8 +104,7 @@ def _from_changes(old: Narrative, new: Narrative, stored: list[ChangeRecord], hi
         comparison=comparison,
         tier_history=history,
         findings=_stored_text(findings[0]) if findings else TextDiff.unchanged(new.summary),
-        # Matching a dozen short items is cheap and has no stored form for the kept ones: ask compare.
-        recommendations=match_recommendations(old.recommendations, new.recommendations, fold=comparison == "edition"),
+        recommendations=recommendations,
         sections=sections,
         changes=tuple(r.change() for r in stored),
     )

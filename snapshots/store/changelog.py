@@ -87,11 +87,13 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     the baseline and nothing is recorded.
     """
     new_row = _snapshot(db, snapshot_id)
-    new = _narrative(new_row)
     edition = new_row["edition"]
     previous_on_page = db.execute(
         "select max(id) from snapshots where page_id = ? and id < ?", [new_row["page_id"], snapshot_id]
     ).fetchone()[0]
+    if previous_on_page is None and not _stored_before(db, edition):
+        return []  # the baseline (a first sweep): nothing to compare with, so the new narrative is not read back
+    new = _narrative(new_row)
     if previous_on_page is not None:
         old_id = previous_on_page
         changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
@@ -112,9 +114,6 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
             figures = snapshot_figures(db, old_id), snapshot_figures(db, snapshot_id)
             changes = compare(old, new, comparison="edition", tier_history=history, carried=carried, figures=figures)
         else:
-            stored_before = db.execute("select exists(select 1 from snapshots where edition < ?)", [edition])
-            if not stored_before.fetchone()[0]:
-                return []
             old_id = None
             changes = [coverage_change(new, "added", edition=edition)]
     ids = [
@@ -122,6 +121,11 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
         for c in changes
     ]
     return [i for i in ids if i is not None]
+
+
+def _stored_before(db: Database, edition: int) -> bool:
+    """Whether any earlier edition is stored (without one, a first snapshot of an edition is the baseline)."""
+    return db.execute("select exists(select 1 from snapshots where edition < ?)", [edition]).fetchone()[0] == 1
 
 
 def record_edition_summary(db: Database, edition: int) -> int | None:
