@@ -257,3 +257,11 @@ def test_a_doubtful_tier_reports_nothing_as_dropped() -> None:
     assert [c.kind for c in changes] == ["doubtful", "recommendation", "section"]
     assert [c.detail.label for c in changes if c.kind == "recommendation"] == ["new"]
     assert [c.detail.status for c in changes if c.kind == "section"] == ["added"]
+
+
+def test_every_recommendation_of_a_diff_is_shown_as_printed_kept_ones_included() -> None:
+    old = Narrative("JAPAN", "japan", 2024, "Tier 2", "The government made efforts.",
+                    ("Screen workers’ contracts — including fees.", "Train judges."))  # fmt: skip
+    new = replace(old, recommendations=("Screen workers’ contracts — including fees.", "Train more judges."))
+    shown = {(r.label, r.old, r.new) for r in diff_narratives(old, new).recommendations}
+    assert ("kept", old.recommendations[0], new.recommendations[0]) in shown

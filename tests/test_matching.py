@@ -17,6 +17,7 @@ from rapidfuzz import utils
 from snapshots.core import matching
 from snapshots.core.compare import compare
 from snapshots.core.models import Narrative
+from snapshots.core.normalize import clean_recommendation
 from snapshots.core.recommendations import carried_counts, match_recommendations, recommendation_tracker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -33,8 +34,13 @@ JUDGED_DIFFERENTLY = {"sample haiti 2023>2024"}
 
 
 def _results(case: dict[str, Any]) -> list[list[Any]]:
+    """Labels, pairs and scores; the texts as the recorded run showed them (normalized: items are now quoted
+    as printed, which changes no pairing)."""
     results = match_recommendations(case["old"], case["new"], fold=case["fold"])
-    return [[r.label, r.old, r.new, r.score] for r in results]
+    return [
+        [r.label, r.old and clean_recommendation(r.old), r.new and clean_recommendation(r.new), r.score]
+        for r in results
+    ]
 
 
 @pytest.mark.parametrize("case", [c for c in TODAY if c["id"] not in JUDGED_DIFFERENTLY], ids=lambda c: c["id"])
@@ -239,3 +245,23 @@ def test_recommendations_rebuilt_from_stored_changes_equal_a_fresh_match(fold: b
         )
         is None
     )
+
+
+def test_stored_changes_that_quote_the_page_as_printed_still_rebuild_the_pair() -> None:
+    """compare stores recommendations as the page printed them (curly quotes, dashes); the rebuild finds
+    them by the cleaned text the items are matched on, rather than falling back to matching again."""
+    from snapshots.core.models import RecommendationDetail
+    from snapshots.core.recommendations import recommendations_from_changes
+
+    base = Narrative("JAPAN", "japan", 2024, "Tier 2", "The government made efforts.", ())
+    old = ("Screen foreign workers’ contracts — including their fees.", "Train judges.")
+    new = ("Screen foreign workers’ contracts — including all of their fees and debts.", "Train judges.")
+    stored = [
+        c.detail
+        for c in compare(replace(base, recommendations=old), replace(base, recommendations=new))
+        if isinstance(c.detail, RecommendationDetail)
+    ]
+    assert stored and "’" in (stored[0].new or "")
+    rebuilt = recommendations_from_changes(old, new, stored, fold=False)
+    assert rebuilt is not None
+    assert [r.label for r in rebuilt] == [r.label for r in match_recommendations(old, new, fold=False)]

@@ -36,10 +36,9 @@ from snapshots.core.models import (
     TierDetail,
     TierMove,
 )
-from snapshots.core.normalize import clean_recommendation, normalize_text, printed_text
+from snapshots.core.normalize import clean_recommendation, normalize_text
 from snapshots.core.recommendations import RecommendationDiff, match_recommendations
 from snapshots.core.text import SectionDiff, TextDiff, diff_normalized, diff_text, text_significance
-from snapshots.core.textdiff import word_diff
 from snapshots.core.tiers import TierDiff, diff_tier
 
 
@@ -233,11 +232,6 @@ def _anomaly(old: Narrative, new: Narrative, diff: NarrativeDiff) -> list[Change
     return [_change(diff, "medium", f"layout:{part}", LayoutDetail(part, before)) for part, before in lost]
 
 
-def _as_printed(texts: Sequence[str]) -> dict[str, str]:
-    """Each recommendation's normalized form -> its words as printed (see `printed_text`)."""
-    return {clean_recommendation(t): printed_text(t) for t in texts}
-
-
 def _changes(
     diff: NarrativeDiff, old: Narrative, new: Narrative, figures: Sequence[tuple[str, FigureDetail]]
 ) -> list[Change]:
@@ -261,16 +255,15 @@ def _changes(
         f = diff.findings
         findings = FindingsDetail(f.ops, f.share_changed, f.boilerplate_only, f.boilerplate)
         changes.append(_change(diff, text_significance(f), "findings", findings))
-    printed = _as_printed((*old.recommendations, *new.recommendations))
     for rec in diff.recommendations:
         if rec.label == "kept" or (suspect and rec.label == "dropped"):
             continue
-        # Matched on normalized text; quoted as the page printed it.
-        old_words, new_words = printed.get(rec.old or "", rec.old), printed.get(rec.new or "", rec.new)
-        ops = tuple(word_diff(old_words, new_words)) if rec.ops and old_words and new_words else rec.ops
-        rec_detail = RecommendationDetail(rec.label, old_words, new_words, rec.score, ops, rec.editions_carried)
+        rec_detail = RecommendationDetail(rec.label, rec.old, rec.new, rec.score, rec.ops, rec.editions_carried)
         significance = "medium" if rec.label in ("new", "dropped") else "low"
-        key = f"recommendation:{rec.label}:{_digest(rec.old, rec.new)}"
+        # Keyed on the normalized words, as before quotes were kept as printed: a recomputed change keeps its key.
+        key = (
+            f"recommendation:{rec.label}:{_digest(*(clean_recommendation(t) if t else t for t in (rec.old, rec.new)))}"
+        )
         changes.append(_change(diff, significance, key, rec_detail))
     for section in diff.sections:
         if section.status == "same" or section.text.boilerplate_only or (suspect and section.status == "removed"):

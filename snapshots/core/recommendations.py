@@ -8,7 +8,7 @@ from typing import Any
 
 from snapshots.core import matching
 from snapshots.core.models import Narrative, Op, RecommendationDetail
-from snapshots.core.normalize import clean_recommendation, fold_boilerplate
+from snapshots.core.normalize import clean_recommendation, fold_boilerplate, printed_text
 from snapshots.core.textdiff import word_diff
 
 
@@ -63,9 +63,14 @@ def match_recommendations(
 
 
 def _items(texts: Sequence[str], *, fold: bool) -> list[tuple[str, str]]:
-    """(text as shown, matching key) of each non-empty recommendation."""
-    cleaned = (c for c in map(clean_recommendation, texts) if c)
-    return [(c, _rec_key(c, fold=fold)) for c in cleaned]
+    """(text as shown, matching key) of each non-empty recommendation: matched on normalized words, shown
+    and quoted as the page printed them (curly quotes, dashes and case kept; see `printed_text`)."""
+    items = []
+    for text in texts:
+        cleaned = clean_recommendation(text)
+        if cleaned:
+            items.append((printed_text(text), _rec_key(cleaned, fold=fold)))
+    return items
 
 
 def recommendations_from_changes(
