@@ -163,3 +163,35 @@ def test_a_revision_rewording_300_recommendations_is_one_message_per_channel(
     assert db.execute("select count(*) from changes where kind = 'recommendation'").fetchone()[0] == 300
     assert out.count("=== [tipwatch] Japan: reworded recommendation: ") == 2
     assert out.count("Reworded recommendation: ") == 2 * 19 and out.count("… and 281 more changes") == 2
+
+
+def test_a_page_recovering_from_a_layout_drift_is_compared_with_its_last_good_version(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cron = cron_file(
+        tmp_path, site.base_url, tmp_path / "t.db", alerts={"channels": [{"name": "out", "type": "stdout"}]}
+    )
+    config = load_config(cron)
+    sweep(config, config.database)
+    good = site.reports
+    edition = good.countries["japan"].editions[2024]
+    db = open_db(config.database)
+
+    def sweep_japan(**edits: object) -> tuple[list[str], str]:
+        site.reports = good.replace_editions({(2024, "japan"): dataclasses.replace(edition, **edits)})
+        capsys.readouterr()
+        sweep(config, config.database)
+        latest = db.execute("select max(id) from snapshots where country_key = 'japan'").fetchone()[0]
+        flt = read.ChangeFilter(snapshot_id=latest, limit=None)
+        return [r.kind for r in read.changes(db, flt)], capsys.readouterr().out
+
+    assert sweep_japan(recommendations=())[0] == ["layout"]
+    # Back as it was: nothing changed since the last good version, so nothing is recorded or sent.
+    kinds, out = sweep_japan()
+    assert kinds == [] and "=== " not in out
+    # Broken again, then back with one recommendation more: that one is new, the others were never gone.
+    assert sweep_japan(recommendations=())[0] == ["layout"]
+    added = "Screen seasonal farm workers for indicators of forced labor before they travel."
+    kinds, out = sweep_japan(recommendations=(*edition.recommendations, added))
+    assert kinds == ["recommendation"] and out.count("=== ") == 1
+    assert "New recommendation: " + added in out

@@ -77,11 +77,36 @@ def _insert(
     return inserted_id(cursor) if cursor.rowcount == 1 else None
 
 
+# A change standing for a whole misread version (see compare's anomalies): a part lost, another country named.
+_ANOMALY = "(c.kind = 'layout' or (c.kind = 'doubtful' and c.key like '%:doubtful:country'))"
+
+
+def _last_good_on_page(db: Database, page_id: int, snapshot_id: int) -> int | None:
+    """The page's latest snapshot before `snapshot_id` that was not recorded as misread, else its latest.
+
+    A version recorded only as an anomaly (a layout drift, a decoy country) was never compared item by
+    item: the version after it is compared with the last one that was, so a page coming back from a drift
+    reports what changed since then, not each restored recommendation as new. A misread version whose
+    reparse found real changes (kept beside the layout change that was sent) counts as good again.
+    """
+    row = db.execute(
+        f"""select max(s.id) from snapshots s where s.page_id = ? and s.id < ?
+            and (not exists (select 1 from changes c where c.new_snapshot_id = s.id and {_ANOMALY})
+                 or exists (select 1 from changes c where c.new_snapshot_id = s.id and not {_ANOMALY}))""",
+        [page_id, snapshot_id],
+    ).fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    latest = db.execute("select max(id) from snapshots where page_id = ? and id < ?", [page_id, snapshot_id])
+    found = latest.fetchone()[0]
+    return None if found is None else int(found)
+
+
 def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
 
-    Revision comparison against the previous snapshot of the same page; or, for the first snapshot of
-    its edition for that country, the edition comparison against the country's narrative in the
+    Revision comparison against the previous good snapshot of the same page (`_last_good_on_page`); or, for
+    the first snapshot of its edition for that country, the edition comparison against the country's narrative in the
     previous edition that covered it. A country with no earlier narrative while earlier editions are
     stored is first coverage (a `coverage` change); with no earlier edition stored at all, the snapshot is
     the baseline and nothing is recorded.
@@ -89,9 +114,7 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     new_row = _snapshot(db, snapshot_id)
     new = _narrative(new_row)
     edition = new_row["edition"]
-    previous_on_page = db.execute(
-        "select max(id) from snapshots where page_id = ? and id < ?", [new_row["page_id"], snapshot_id]
-    ).fetchone()[0]
+    previous_on_page = _last_good_on_page(db, new_row["page_id"], snapshot_id)
     if previous_on_page is not None:
         old_id = previous_on_page
         changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
