@@ -195,3 +195,39 @@ def test_a_page_recovering_from_a_layout_drift_is_compared_with_its_last_good_ve
     kinds, out = sweep_japan(recommendations=(*edition.recommendations, added))
     assert kinds == ["recommendation"] and out.count("=== ") == 1
     assert "New recommendation: " + added in out
+
+
+def test_status_shows_each_tracked_editions_alert_state_and_what_a_release_waits_for(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"release_wait": 7200, "channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+
+    def status() -> list[str]:
+        result = CliRunner().invoke(cli, ["--config", str(cron), "status"])
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        start = lines.index("Alerts by edition:")
+        return [line.strip() for line in lines[start + 1 : start + 3]]
+
+    sweep(config, config.database)
+    site.published.add(2025)
+    site.override("/reports/2025-trafficking-in-persons-report/haiti/", (503, {}, b"busy"))
+    sweep(config, config.database)
+    baseline, release = status()
+    assert baseline.startswith("2024  baseline since ") and baseline.endswith("its changes alert at once")
+    since = read.edition_alert_states(open_db(config.database), failure_threshold=3)[1].since
+    deadline = (datetime.fromisoformat(since) + timedelta(seconds=7200)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    assert release.startswith("2025  release since ")
+    assert release.endswith(f"its digest waits for 1 listed page (haiti), at the latest {deadline} UTC "
+                            "or the end of sweep 2 (1 done)")  # fmt: skip
+
+    site.clear_overrides()
+    sweep(config, config.database)
+    baseline, published = status()
+    assert published.startswith("2025  published since ") and "digest sent " in published
