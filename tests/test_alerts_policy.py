@@ -231,3 +231,25 @@ def test_status_shows_each_tracked_editions_alert_state_and_what_a_release_waits
     sweep(config, config.database)
     baseline, published = status()
     assert published.startswith("2025  published since ") and "digest sent " in published
+
+
+def test_a_new_edition_is_compared_with_the_last_good_version_of_the_previous_one(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+    sweep(config, config.database)
+    japan = site.reports.countries["japan"]
+    site.reports = site.reports.replace_editions(
+        {(2024, "japan"): dataclasses.replace(japan.editions[2024], recommendations=())}
+    )
+    sweep(config, config.database)  # the 2024 page drifts: one layout change
+    site.published.add(2025)
+    sweep(config, config.database)
+    db = open_db(config.database)
+    flt = read.ChangeFilter(kind="recommendation", country_key="japan", edition=2025, limit=None)
+    carried = set(japan.editions[2024].recommendations) & set(japan.editions[2025].recommendations)
+    assert carried, "the samples carry some of Japan's 2024 recommendations into 2025"
+    new = {r.detail.new for r in read.changes(db, flt) if r.detail.label == "new"}
+    assert new and not new & carried  # only what 2025 added, not what the drifted page lacked

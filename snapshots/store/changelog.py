@@ -38,9 +38,10 @@ def _narrative(row: dict[str, Any]) -> Narrative:
 
 
 def _edition_context(db: Database, country_key: str, edition: int) -> tuple[dict[int, str], dict[str, int]]:
-    """The tier history and the recommendation carried counts of a country before `edition`."""
+    """The tier history and the recommendation carried counts of a country before `edition` (each edition's
+    last good version)."""
     earlier = latest_per_edition(db, country_key, before=edition)
-    narratives = {e: _narrative(_snapshot(db, snapshot_id)) for e, snapshot_id in earlier}
+    narratives = {e: _narrative(_snapshot(db, _last_good_of(db, snapshot_id))) for e, snapshot_id in earlier}
     # "Carried" counts only the run of consecutive covered editions ending with the latest one.
     run: list[int] = []
     for e in narratives:
@@ -102,6 +103,12 @@ def _last_good_on_page(db: Database, page_id: int, snapshot_id: int) -> int | No
     return None if found is None else int(found)
 
 
+def _last_good_of(db: Database, snapshot_id: int) -> int:
+    """`snapshot_id`, or the last good snapshot of its page before it when it was recorded as misread."""
+    page_id = db.execute("select page_id from snapshots where id = ?", [snapshot_id]).fetchone()[0]
+    return _last_good_on_page(db, page_id, snapshot_id + 1) or snapshot_id
+
+
 def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
 
@@ -130,7 +137,7 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
         earlier = latest_per_edition(db, new_row["country_key"], before=edition)
         comparison = "edition"
         if earlier:
-            old_id = earlier[-1][1]
+            old_id = _last_good_of(db, earlier[-1][1])
             old = _narrative(_snapshot(db, old_id))
             figures = snapshot_figures(db, old_id), snapshot_figures(db, snapshot_id)
             changes = compare(old, new, comparison="edition", tier_history=history, carried=carried, figures=figures)
