@@ -205,7 +205,7 @@ def _alerting(edition: read.EditionAlertState, status: Status, tz: ZoneInfo) -> 
         return f"its digest waits for {pages} ({shown}), at the latest {latest} or {bound}"
     if edition.state == "backfill":
         return "one summary notice when its sweep ends, nothing per change"
-    digest = f"digest sent {_when(_utc(edition.digest_at), tz)}; " if edition.digest_at else ""
+    digest = f"release digest queued {_when(_utc(edition.digest_at), tz)}; " if edition.digest_at else ""
     return digest + "its changes alert at once"
 
 

@@ -230,7 +230,7 @@ def test_status_shows_each_tracked_editions_alert_state_and_what_a_release_waits
     site.clear_overrides()
     sweep(config, config.database)
     baseline, published = status()
-    assert published.startswith("2025  published since ") and "digest sent " in published
+    assert published.startswith("2025  published since ") and "release digest queued " in published
 
 
 def test_a_new_edition_is_compared_with_the_last_good_version_of_the_previous_one(
