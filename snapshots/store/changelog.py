@@ -114,9 +114,9 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
 
     Revision comparison against the previous good snapshot of the same page (`_last_good_on_page`); or, for
     the first snapshot of its edition for that country, the edition comparison against the country's
-    narrative in the previous edition that covered it. A country with no earlier narrative while earlier editions are
-    stored is first coverage (a `coverage` change); with no earlier edition stored at all, the snapshot is
-    the baseline and nothing is recorded.
+    narrative in the previous edition that covered it (its last good version). A country with no earlier
+    narrative while earlier editions are stored is first coverage (a `coverage` change); with no earlier
+    edition stored at all, the snapshot is the baseline and nothing is recorded.
     """
     new_row = _snapshot(db, snapshot_id)
     new = _narrative(new_row)
