@@ -253,3 +253,29 @@ def test_a_new_edition_is_compared_with_the_last_good_version_of_the_previous_on
     assert carried, "the samples carry some of Japan's 2024 recommendations into 2025"
     new = {r.detail.new for r in read.changes(db, flt) if r.detail.label == "new"}
     assert new and not new & carried  # only what 2025 added, not what the drifted page lacked
+
+
+def test_a_page_misread_from_its_first_version_is_compared_with_the_previous_edition_once_read_whole(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+    sweep(config, config.database)
+    good = site.reports
+    japan = good.countries["japan"]
+    site.published.add(2025)
+    site.reports = good.replace_editions(
+        {(2025, "japan"): dataclasses.replace(japan.editions[2025], recommendations=())}
+    )
+    sweep(config, config.database)  # 2025's page is misread from the start: one layout change
+    db = open_db(config.database)
+    assert [r.kind for r in read.changes(db, read.ChangeFilter(country_key="japan", edition=2025, limit=None))] == [
+        "layout"
+    ]
+    site.reports = good
+    sweep(config, config.database)
+    flt = read.ChangeFilter(kind="recommendation", country_key="japan", edition=2025, limit=None)
+    new = {r.detail.new for r in read.changes(db, flt) if r.detail.label == "new"}
+    carried = set(japan.editions[2024].recommendations) & set(japan.editions[2025].recommendations)
+    assert new and not new & carried  # what 2025 added to 2024, not every recommendation of the page

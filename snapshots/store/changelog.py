@@ -83,7 +83,7 @@ _ANOMALY = "(c.kind = 'layout' or (c.kind = 'doubtful' and c.key like '%:doubtfu
 
 
 def _last_good_on_page(db: Database, page_id: int, snapshot_id: int) -> int | None:
-    """The page's latest snapshot before `snapshot_id` that was not recorded as misread, else its latest.
+    """The page's latest snapshot before `snapshot_id` that was not recorded as misread (None: none was).
 
     A version recorded only as an anomaly (a layout drift, a decoy country) was never compared item by
     item: the version after it is compared with the last one that was, so a page coming back from a drift
@@ -96,11 +96,7 @@ def _last_good_on_page(db: Database, page_id: int, snapshot_id: int) -> int | No
                  or exists (select 1 from changes c where c.new_snapshot_id = s.id and not {_ANOMALY}))""",
         [page_id, snapshot_id],
     ).fetchone()
-    if row[0] is not None:
-        return int(row[0])
-    latest = db.execute("select max(id) from snapshots where page_id = ? and id < ?", [page_id, snapshot_id])
-    found = latest.fetchone()[0]
-    return None if found is None else int(found)
+    return None if row[0] is None else int(row[0])
 
 
 def _last_good_of(db: Database, snapshot_id: int) -> int:
@@ -113,10 +109,10 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
 
     Revision comparison against the previous good snapshot of the same page (`_last_good_on_page`); or, for
-    the first snapshot of its edition for that country, the edition comparison against the country's
-    narrative in the previous edition that covered it (its last good version). A country with no earlier
-    narrative while earlier editions are stored is first coverage (a `coverage` change); with no earlier
-    edition stored at all, the snapshot is the baseline and nothing is recorded.
+    the first snapshot of its edition for that country (or the first one read whole), the edition comparison
+    against the country's narrative in the previous edition that covered it (its last good version). A
+    country with no earlier narrative while earlier editions are stored is first coverage (a `coverage`
+    change); with no earlier edition stored at all, the snapshot is the baseline and nothing is recorded.
     """
     new_row = _snapshot(db, snapshot_id)
     new = _narrative(new_row)
@@ -127,11 +123,15 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
         changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
         comparison = "revision"
     else:
+        # A page misread from its first version on is compared, once read whole, as its edition's first.
+        misread_before = db.execute(
+            "select exists(select 1 from snapshots where page_id = ? and id < ?)", [new_row["page_id"], snapshot_id]
+        ).fetchone()[0]
         earlier_in_edition = db.execute(
             "select exists(select 1 from snapshots where country_key = ? and edition = ? and id < ?)",
             [new_row["country_key"], edition, snapshot_id],
         ).fetchone()[0]
-        if earlier_in_edition:  # another page of this edition (a mirror) was compared already
+        if earlier_in_edition and not misread_before:  # another page of this edition (a mirror) was compared
             return []
         history, carried = _edition_context(db, new_row["country_key"], edition)
         earlier = latest_per_edition(db, new_row["country_key"], before=edition)
