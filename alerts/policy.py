@@ -84,7 +84,7 @@ def close_edition(db: Database, config: AlertsSettings, edition: int, *, now: da
     if current.state not in ("release", "backfill"):
         # A baseline edition alerts nothing, but the browse views want its summary once it is all read.
         summarised = read.changes(db, read.ChangeFilter(kind="edition", edition=edition, limit=1))
-        if not summarised and not state.unsettled_pages(db, edition, config.failure_threshold):
+        if not summarised and not read.unsettled_pages(db, edition, config.failure_threshold):
             from snapshots.store import changelog  # comparing is the costly import: only when it is needed
 
             with db.atomic():
@@ -100,7 +100,7 @@ def close_edition(db: Database, config: AlertsSettings, edition: int, *, now: da
             outbox.enqueue_notice(db, config, notice, dedupe=f"backfill:{edition}")
             state.put(db, edition, "published", _iso(now))
         return True
-    unsettled = state.unsettled_pages(db, edition, config.failure_threshold)
+    unsettled = read.unsettled_pages(db, edition, config.failure_threshold)
     waited = (now - datetime.fromisoformat(current.since)).total_seconds() >= config.release_wait
     with db.atomic():
         sweeps = state.count_sweep(db, edition)

@@ -1,4 +1,5 @@
-"""`tipwatch status`: each job's last and next run, failing pages, the outbox. Read-only, no scheduler.
+"""`tipwatch status`: each job's last and next run, failing pages, each edition's alert state, the outbox.
+Read-only, no scheduler.
 
 Works on a database that has never run (or does not exist yet): there is simply nothing to report.
 """
@@ -7,14 +8,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from alerts.policy import SETTLING_SWEEPS
 from monitor.config import Config
 from monitor.jobs import ACTION_NAMES
 from monitor.schedule import load_jobs, next_fire_time, parse_time, read_job_state
+from snapshots import read
 from snapshots.core.describe import count
 from snapshots.store import outbox as queue
 from snapshots.store import writes
@@ -71,6 +74,8 @@ class Status:
     failing_pages: list[FailingPage]
     outbox: dict[str, int]  # status -> rows
     last_runs: dict[str, LastRun]  # action -> its latest run (absent: never ran)
+    editions: list[read.EditionAlertState]  # each tracked edition's alert state
+    release_wait: float  # seconds a release digest waits at most for unsettled pages
 
 
 def _sweep_outcome(row: dict[str, Any]) -> str:
@@ -110,6 +115,7 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
     failing: list[FailingPage] = []
     outbox: dict[str, int] = {}
     sweep: dict[str, Any] | None = None
+    editions: list[read.EditionAlertState] = []
     exists = db_path.exists()
     if exists:
         db = open_db(db_path, readonly=True)
@@ -118,6 +124,7 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
             failing = [FailingPage(e, s, n, parse_time(since), err) for e, s, n, since, err in writes.failing_pages(db)]
             outbox = queue.counts_by_status(db)
             sweep = writes.last_run(db, "sweep")
+            editions = read.edition_alert_states(db, failure_threshold=config.alerts.failure_threshold)
         finally:
             db.close()
     statuses = [
@@ -141,6 +148,8 @@ def collect_status(config: Config, db_path: Path, now: datetime | None = None) -
         failing_pages=failing,
         outbox=outbox,
         last_runs=_last_runs(statuses, sweep),
+        editions=editions,
+        release_wait=config.alerts.release_wait,
     )
 
 
@@ -173,9 +182,36 @@ def render_status(status: Status, tz: ZoneInfo, db_path: Path) -> list[str]:
             lines.append(f"  {page.edition} {page.slug}: {failures} since {since}: {page.last_error or '?'}")
     else:
         lines.append("Failing pages: none")
+    lines.append("Alerts by edition:" if status.editions else "Alerts by edition: none tracked yet")
+    for edition in status.editions:
+        since = _when(_utc(edition.since), tz)
+        lines.append(f"  {edition.edition}  {edition.state} since {since}: {_alerting(edition, status, tz)}")
     counts = ", ".join(f"{name} {n}" for name, n in status.outbox.items())
     lines.append(f"Alerts in the outbox: {counts or 'none'}")
     return lines
+
+
+def _alerting(edition: read.EditionAlertState, status: Status, tz: ZoneInfo) -> str:
+    """What the edition's state means for its alerts now (see alerts/policy.py)."""
+    if edition.state == "release":
+        latest = _when(_utc(edition.since) + timedelta(seconds=status.release_wait), tz)
+        bound = f"the end of sweep {SETTLING_SWEEPS} ({edition.sweeps} done)"
+        if not edition.unsettled:
+            return f"its digest goes out at the end of the next sweep (at the latest {latest} or {bound})"
+        shown = ", ".join(edition.unsettled[:5]) + (
+            f" and {len(edition.unsettled) - 5} more" * (len(edition.unsettled) > 5)
+        )
+        pages = count(len(edition.unsettled), "listed page")
+        return f"its digest waits for {pages} ({shown}), at the latest {latest} or {bound}"
+    if edition.state == "backfill":
+        return "one summary notice when its sweep ends, nothing per change"
+    digest = f"release digest queued {_when(_utc(edition.digest_at), tz)}; " if edition.digest_at else ""
+    return digest + "its changes alert at once"
+
+
+def _utc(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:

@@ -132,3 +132,20 @@ def test_slack_formatting_in_scraped_text_stays_text_and_nothing_is_auto_linked(
     for text in [p["text"], *(t["text"] for t in mrkdwn)]:
         assert not any(mark in text for mark in ("*Bold claim*", "_lean_", "~gone~", "`code`", "```")), text
         assert "Bold claim" in text and "lean" in text and "https://evil.example @here" in text
+
+
+def test_findings_and_section_alerts_quote_the_page_as_printed():
+    from snapshots.core.compare import compare
+    from snapshots.core.models import Narrative
+
+    printed = "Dra Province\n\nThe government’s inspectors — with the “Dra” labour office — visited farms."
+    edited = printed.replace("visited farms", "visited 40 farms")
+    old = Narrative("JAPAN", "japan", 2024, "Tier 2", printed, ("Train judges.",), {"prosecution": printed})
+    new = Narrative("JAPAN", "japan", 2024, "Tier 2", edited, ("Train judges.",), {"prosecution": edited})
+    items = [change(i, c.kind, c.to_json(), summary=c.summary, significance=c.significance)
+             for i, c in enumerate(compare(old, new), start=1)]  # fmt: skip
+    assert [i["kind"] for i in items] == ["findings", "section"]
+    m = compose(items, base_url=BASE)
+    for body in (m.text, m.html):
+        assert "Dra Province" in body and "dra province" not in body
+        assert body.count("government’s inspectors — with the “Dra” labour office — visited") >= 2

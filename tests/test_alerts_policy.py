@@ -163,3 +163,119 @@ def test_a_revision_rewording_300_recommendations_is_one_message_per_channel(
     assert db.execute("select count(*) from changes where kind = 'recommendation'").fetchone()[0] == 300
     assert out.count("=== [tipwatch] Japan: reworded recommendation: ") == 2
     assert out.count("Reworded recommendation: ") == 2 * 19 and out.count("… and 281 more changes") == 2
+
+
+def test_a_page_recovering_from_a_layout_drift_is_compared_with_its_last_good_version(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cron = cron_file(
+        tmp_path, site.base_url, tmp_path / "t.db", alerts={"channels": [{"name": "out", "type": "stdout"}]}
+    )
+    config = load_config(cron)
+    sweep(config, config.database)
+    good = site.reports
+    edition = good.countries["japan"].editions[2024]
+    db = open_db(config.database)
+
+    def sweep_japan(**edits: object) -> tuple[list[str], str]:
+        site.reports = good.replace_editions({(2024, "japan"): dataclasses.replace(edition, **edits)})
+        capsys.readouterr()
+        sweep(config, config.database)
+        latest = db.execute("select max(id) from snapshots where country_key = 'japan'").fetchone()[0]
+        flt = read.ChangeFilter(snapshot_id=latest, limit=None)
+        return [r.kind for r in read.changes(db, flt)], capsys.readouterr().out
+
+    assert sweep_japan(recommendations=())[0] == ["layout"]
+    # Back as it was: nothing changed since the last good version, so nothing is recorded or sent.
+    kinds, out = sweep_japan()
+    assert kinds == [] and "=== " not in out
+    # Broken again, then back with one recommendation more: that one is new, the others were never gone.
+    assert sweep_japan(recommendations=())[0] == ["layout"]
+    added = "Screen seasonal farm workers for indicators of forced labor before they travel."
+    kinds, out = sweep_japan(recommendations=(*edition.recommendations, added))
+    assert kinds == ["recommendation"] and out.count("=== ") == 1
+    assert "New recommendation: " + added in out
+
+
+def test_status_shows_each_tracked_editions_alert_state_and_what_a_release_waits_for(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"release_wait": 7200, "channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+
+    def status() -> list[str]:
+        result = CliRunner().invoke(cli, ["--config", str(cron), "status"])
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        start = lines.index("Alerts by edition:")
+        return [line.strip() for line in lines[start + 1 : start + 3]]
+
+    sweep(config, config.database)
+    site.published.add(2025)
+    site.override("/reports/2025-trafficking-in-persons-report/haiti/", (503, {}, b"busy"))
+    sweep(config, config.database)
+    baseline, release = status()
+    assert baseline.startswith("2024  baseline since ") and baseline.endswith("its changes alert at once")
+    since = read.edition_alert_states(open_db(config.database), failure_threshold=3)[1].since
+    deadline = (datetime.fromisoformat(since) + timedelta(seconds=7200)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    assert release.startswith("2025  release since ")
+    assert release.endswith(f"its digest waits for 1 listed page (haiti), at the latest {deadline} UTC "
+                            "or the end of sweep 2 (1 done)")  # fmt: skip
+
+    site.clear_overrides()
+    sweep(config, config.database)
+    baseline, published = status()
+    assert published.startswith("2025  published since ") and "release digest queued " in published
+
+
+def test_a_new_edition_is_compared_with_the_last_good_version_of_the_previous_one(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+    sweep(config, config.database)
+    japan = site.reports.countries["japan"]
+    site.reports = site.reports.replace_editions(
+        {(2024, "japan"): dataclasses.replace(japan.editions[2024], recommendations=())}
+    )
+    sweep(config, config.database)  # the 2024 page drifts: one layout change
+    site.published.add(2025)
+    sweep(config, config.database)
+    db = open_db(config.database)
+    flt = read.ChangeFilter(kind="recommendation", country_key="japan", edition=2025, limit=None)
+    carried = set(japan.editions[2024].recommendations) & set(japan.editions[2025].recommendations)
+    assert carried, "the samples carry some of Japan's 2024 recommendations into 2025"
+    new = {r.detail.new for r in read.changes(db, flt) if r.detail.label == "new"}
+    assert new and not new & carried  # only what 2025 added, not what the drifted page lacked
+
+
+def test_a_page_misread_from_its_first_version_is_compared_with_the_previous_edition_once_read_whole(
+    site: FaultSite, cron_file: CronFile, tmp_path: Path
+) -> None:
+    cron = cron_file(tmp_path, site.base_url, tmp_path / "t.db", editions=[2024, 2025],
+                     alerts={"channels": [{"name": "out", "type": "stdout"}]})  # fmt: skip
+    config = load_config(cron)
+    sweep(config, config.database)
+    good = site.reports
+    japan = good.countries["japan"]
+    site.published.add(2025)
+    site.reports = good.replace_editions(
+        {(2025, "japan"): dataclasses.replace(japan.editions[2025], recommendations=())}
+    )
+    sweep(config, config.database)  # 2025's page is misread from the start: one layout change
+    db = open_db(config.database)
+    assert [r.kind for r in read.changes(db, read.ChangeFilter(country_key="japan", edition=2025, limit=None))] == [
+        "layout"
+    ]
+    site.reports = good
+    sweep(config, config.database)
+    flt = read.ChangeFilter(kind="recommendation", country_key="japan", edition=2025, limit=None)
+    new = {r.detail.new for r in read.changes(db, flt) if r.detail.label == "new"}
+    carried = set(japan.editions[2024].recommendations) & set(japan.editions[2025].recommendations)
+    assert new and not new & carried  # what 2025 added to 2024, not every recommendation of the page

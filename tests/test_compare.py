@@ -265,3 +265,45 @@ def test_every_recommendation_of_a_diff_is_shown_as_printed_kept_ones_included()
     new = replace(old, recommendations=("Screen workers’ contracts — including fees.", "Train more judges."))
     shown = {(r.label, r.old, r.new) for r in diff_narratives(old, new).recommendations}
     assert ("kept", old.recommendations[0], new.recommendations[0]) in shown
+
+
+_PRINTED_OLD = (
+    "Dra Province\n\n"
+    "The government’s inspectors — with the “Dra” labour office — visited farms in the north.\n\n"
+    "Shelters stayed open."
+)
+_PRINTED_NEW = (
+    "Dra Province\n\n"
+    "The government’s inspectors — with the “Dra” labour office — visited 40 farms in the north.\n\n"
+    "Shelters stayed open."
+)
+
+
+def _printed_pair() -> tuple[Narrative, Narrative]:
+    old = Narrative("JAPAN", "japan", 2024, "Tier 2", _PRINTED_OLD, ("Train judges.",),
+                    {"prosecution": _PRINTED_OLD})  # fmt: skip
+    return old, replace(old, summary=_PRINTED_NEW, sections={"prosecution": _PRINTED_NEW})
+
+
+def test_findings_and_section_diffs_quote_the_page_as_printed() -> None:
+    old, new = _printed_pair()
+    diff = diff_narratives(old, new)
+    (section,) = diff.sections
+    for text in (diff.findings, section.text):
+        assert text.changed
+        assert new_text(text.ops) == _PRINTED_NEW  # "Dra" not "dra", curly quotes and the em dash kept
+        assert [t for op, t in text.ops if op == 1] == ["40 "]
+    findings, prosecution = compare(old, new)
+    for change in (findings, prosecution):
+        quoted = "".join(t for op, t in change.detail.diff if op >= 0)
+        assert "Dra Province" in quoted and "government’s inspectors — with the “Dra” labour" in quoted
+
+
+def test_cosmetic_differences_from_the_printed_page_are_still_no_change() -> None:
+    old, _ = _printed_pair()
+    plain = _PRINTED_OLD.replace("’", "'").replace("“", '"').replace("”", '"').replace(" — ", "--")
+    cosmetic = replace(old, summary=plain.replace("Dra Province", "DRA PROVINCE"), sections={"prosecution": plain})
+    assert compare(old, cosmetic) == []
+    diff = diff_narratives(old, cosmetic)
+    assert not diff.findings.changed and diff.sections[0].status == "same"
+    assert new_text(diff.findings.ops) == cosmetic.summary  # the new page's own words

@@ -52,3 +52,25 @@ def test_condense_keeps_changes_with_context_only() -> None:
     kept = "".join(text for item in out if item for op, text in [item] if op == EQUAL)
     assert "w49" in kept and "w51" in kept and "w10" not in kept
     assert condense(word_diff("same text", "same text")) == []
+
+
+PRINTED_WORDS = st.sampled_from(
+    ["Dra", "DRA", "Province", "the", "government’s", "“shelter”", '"shelter"', "—", "--", "–", "fully", "meets",
+     "for the sixth consecutive year", "12", "ﬁne", "&amp;", "<b>", "\n\n", "(", ")", ",", "Ⅻ", "ß"]
+)  # fmt: skip
+PRINTED_PROSE = st.lists(PRINTED_WORDS, max_size=30).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(PRINTED_PROSE, PRINTED_PROSE, st.booleans())
+def test_a_text_diff_quotes_the_new_page_whole_and_judges_on_normalized_words(a: str, b: str, fold: bool) -> None:
+    from snapshots.core.normalize import canonical_text, printed_paragraphs
+    from snapshots.core.text import diff_text
+
+    diff = diff_text(a, b, fold=fold)
+    assert new_text(diff.ops) == printed_paragraphs(b)
+    assert all(text for _, text in diff.ops)
+    assert all(diff.ops[i][0] != EQUAL for i in diff.boilerplate)
+    if not fold:
+        assert diff.changed == (canonical_text(a) != canonical_text(b))
+    assert all(text in printed_paragraphs(a) for op, text in diff.ops if op == DELETE)  # the old page's words

@@ -36,9 +36,10 @@ from snapshots.core.models import (
     TierDetail,
     TierMove,
 )
-from snapshots.core.normalize import clean_recommendation, normalize_text
+from snapshots.core.normalize import clean_recommendation
 from snapshots.core.recommendations import RecommendationDiff, match_recommendations
-from snapshots.core.text import SectionDiff, TextDiff, diff_normalized, diff_text, text_significance
+from snapshots.core.text import SectionDiff, TextDiff, diff_text, text_significance
+from snapshots.core.textdiff import EQUAL
 from snapshots.core.tiers import TierDiff, diff_tier
 
 
@@ -93,12 +94,12 @@ def _sections(old: Narrative, new: Narrative, *, fold: bool) -> tuple[SectionDif
     others = [n for n in (*old.sections, *new.sections) if n not in SECTION_NAMES]
     out = []
     for name in dict.fromkeys([*known, *others]):
-        old_text = normalize_text(old.sections.get(name, ""))
-        new_text = normalize_text(new.sections.get(name, ""))
-        text = diff_normalized(old_text, new_text, fold=fold)
-        if not old_text and not new_text:
+        text = diff_text(old.sections.get(name, ""), new.sections.get(name, ""), fold=fold)
+        if not text.ops:
             continue
-        status = "added" if not old_text else "removed" if not new_text else "changed" if text.changed else "same"
+        # An empty side holds no words at all: its text printed nothing.
+        had, has = any(op <= EQUAL for op, _ in text.ops), any(op >= EQUAL for op, _ in text.ops)
+        status = "added" if not had else "removed" if not has else "changed" if text.changed else "same"
         out.append(SectionDiff(name, status, text))
     return tuple(out)
 

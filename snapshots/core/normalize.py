@@ -42,6 +42,9 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # Dash-like punctuation used as a separator ("efforts—including", "efforts -- including",
 # "efforts – including") all collapse to a bare hyphen with no spaces around it.
 _DASHES = ("\u2012", "\u2013", "\u2014", "\u2015", "\u2212")
+# Quotes and dashes as `normalize_text` writes them, one character for one: for lining a printed text up
+# with its normalized form.
+PLAIN_PUNCTUATION = str.maketrans({**_PLAIN, **dict.fromkeys(_DASHES, "-")})
 _DOUBLE_HYPHEN = re.compile(r" ?--+ ?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
@@ -68,9 +71,7 @@ def _cosmetic(text: str) -> str:
     return text
 
 
-def printed_text(text: str) -> str:
-    """Text as a reader saw it on the page, for quoting: entities decoded, stray markup and invisible
-    characters gone, spaces folded; quotes, dashes and case kept as printed."""
+def _unmarked(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
@@ -78,7 +79,20 @@ def printed_text(text: str) -> str:
     for char in _INVISIBLE:
         if char in text:
             text = text.replace(char, "")
-    return " ".join(text.split())
+    return text
+
+
+def printed_text(text: str) -> str:
+    """Text as a reader saw it on the page, for quoting: entities decoded, stray markup and invisible
+    characters gone, spaces folded; quotes, dashes and case kept as printed."""
+    return " ".join(_unmarked(text).split())
+
+
+def printed_paragraphs(text: str) -> str:
+    """`printed_text` keeping paragraph breaks (as a blank line) where `normalize_text` keeps them: the words
+    a diff of the text quotes, paragraph for paragraph with its normalized text."""
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(_unmarked(text or "")))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _plain_dashes(line: str) -> str:

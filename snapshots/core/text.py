@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from snapshots.core.models import Op
-from snapshots.core.normalize import fold_boilerplate, fold_whitespace, may_hold_boilerplate, normalize_text
+from snapshots.core.normalize import (
+    fold_boilerplate,
+    fold_whitespace,
+    may_hold_boilerplate,
+    normalize_text,
+    printed_paragraphs,
+)
+from snapshots.core.printed import quote_printed
 from snapshots.core.textdiff import (
     EQUAL,
     context_after,
@@ -35,7 +42,7 @@ BOILERPLATE_CONTEXT_WORDS = 20
 
 @dataclass(frozen=True)
 class TextDiff:
-    """A word diff of one text (the findings or a section).
+    """A word diff of one text (the findings or a section), quoting the page's words as printed.
 
     `changed` says whether it is a change at all: false when the texts agree after normalization (and,
     for edition comparisons, after folding boilerplate) even though `ops` may still show folded drift.
@@ -81,14 +88,20 @@ class SectionDiff:
 
 
 def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
-    """Word diff of two texts after cosmetic normalization; `fold` folds edition boilerplate for `changed`."""
-    return diff_normalized(normalize_text(old), normalize_text(new), fold=fold)
+    """Word diff of two page texts in their printed words (see `printed_paragraphs`): matched, counted and
+    judged changed or not on their cosmetically normalized words; `fold` folds edition boilerplate for
+    `changed`. Kept and inserted ops rebuild the new text as printed."""
+    old_n, new_n = normalize_text(old), normalize_text(new)
+    if fold_whitespace(old_n) == fold_whitespace(new_n):
+        return TextDiff.unchanged(printed_paragraphs(new))
+    matched = _diff_normalized(old_n, new_n, fold=fold)
+    printed = (old_n, printed_paragraphs(old)), (new_n, printed_paragraphs(new))
+    ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, *printed)
+    return TextDiff(ops, matched.share_changed, matched.changed, boilerplate)
 
 
-def diff_normalized(old_n: str, new_n: str, *, fold: bool) -> TextDiff:
+def _diff_normalized(old_n: str, new_n: str, *, fold: bool) -> TextDiff:
     old_c, new_c = fold_whitespace(old_n), fold_whitespace(new_n)
-    if old_c == new_c:
-        return TextDiff(((EQUAL, old_n),) if old_n else (), 0.0, False)
     if not (may_hold_boilerplate(old_c) or may_hold_boilerplate(new_c)):
         ops = tuple(word_diff(old_n, new_n))
         return TextDiff(ops, share_changed(ops), True)

@@ -5,6 +5,7 @@ typed detail; the diff of two stored snapshots comes from `diff_pair` alone.
 """
 
 from snapshots.core.models import TierMove
+from snapshots.read.alert_states import EditionAlertState, edition_alert_states, unsettled_pages
 from snapshots.read.changes import (
     ChangeFilter,
     ChangeRecord,
@@ -65,6 +66,7 @@ __all__ = [
     "CountryIndexRow",
     "CountryOverview",
     "CountryRef",
+    "EditionAlertState",
     "EditionCount",
     "EditionOverview",
     "EditionRow",
@@ -88,6 +90,7 @@ __all__ = [
     "country_overview",
     "default_pair",
     "diff_pair",
+    "edition_alert_states",
     "edition_figures",
     "edition_moves",
     "edition_overview",
@@ -113,4 +116,5 @@ __all__ = [
     "table_cells",
     "tier_history",
     "tier_timeline",
+    "unsettled_pages",
 ]

@@ -38,9 +38,10 @@ def _narrative(row: dict[str, Any]) -> Narrative:
 
 
 def _edition_context(db: Database, country_key: str, edition: int) -> tuple[dict[int, str], dict[str, int]]:
-    """The tier history and the recommendation carried counts of a country before `edition`."""
+    """The tier history and the recommendation carried counts of a country before `edition` (each edition's
+    last good version)."""
     earlier = latest_per_edition(db, country_key, before=edition)
-    narratives = {e: _narrative(_snapshot(db, snapshot_id)) for e, snapshot_id in earlier}
+    narratives = {e: _narrative(_snapshot(db, _last_good_of(db, snapshot_id))) for e, snapshot_id in earlier}
     # "Carried" counts only the run of consecutive covered editions ending with the latest one.
     run: list[int] = []
     for e in narratives:
@@ -77,20 +78,45 @@ def _insert(
     return inserted_id(cursor) if cursor.rowcount == 1 else None
 
 
+# A change standing for a whole misread version (see compare's anomalies): a part lost, another country named.
+_ANOMALY = "(c.kind = 'layout' or (c.kind = 'doubtful' and c.key like '%:doubtful:country'))"
+
+
+def _last_good_on_page(db: Database, page_id: int, snapshot_id: int) -> int | None:
+    """The page's latest snapshot before `snapshot_id` that was not recorded as misread (None: none was).
+
+    A version recorded only as an anomaly (a layout drift, a decoy country) was never compared item by
+    item: the version after it is compared with the last one that was, so a page coming back from a drift
+    reports what changed since then, not each restored recommendation as new. A misread version whose
+    reparse found real changes (kept beside the layout change that was sent) counts as good again.
+    """
+    row = db.execute(
+        f"""select max(s.id) from snapshots s where s.page_id = ? and s.id < ?
+            and (not exists (select 1 from changes c where c.new_snapshot_id = s.id and {_ANOMALY})
+                 or exists (select 1 from changes c where c.new_snapshot_id = s.id and not {_ANOMALY}))""",
+        [page_id, snapshot_id],
+    ).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def _last_good_of(db: Database, snapshot_id: int) -> int:
+    """`snapshot_id`, or the last good snapshot of its page before it when it was recorded as misread."""
+    page_id = db.execute("select page_id from snapshots where id = ?", [snapshot_id]).fetchone()[0]
+    return _last_good_on_page(db, page_id, snapshot_id + 1) or snapshot_id
+
+
 def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
     """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
 
-    Revision comparison against the previous snapshot of the same page; or, for the first snapshot of
-    its edition for that country, the edition comparison against the country's narrative in the
-    previous edition that covered it. A country with no earlier narrative while earlier editions are
-    stored is first coverage (a `coverage` change); with no earlier edition stored at all, the snapshot is
-    the baseline and nothing is recorded.
+    Revision comparison against the previous good snapshot of the same page (`_last_good_on_page`); or, for
+    the first snapshot of its edition for that country (or the first one read whole), the edition comparison
+    against the country's narrative in the previous edition that covered it (its last good version). A
+    country with no earlier narrative while earlier editions are stored is first coverage (a `coverage`
+    change); with no earlier edition stored at all, the snapshot is the baseline and nothing is recorded.
     """
     new_row = _snapshot(db, snapshot_id)
     edition = new_row["edition"]
-    previous_on_page = db.execute(
-        "select max(id) from snapshots where page_id = ? and id < ?", [new_row["page_id"], snapshot_id]
-    ).fetchone()[0]
+    previous_on_page = _last_good_on_page(db, new_row["page_id"], snapshot_id)
     if previous_on_page is None and not _stored_before(db, edition):
         return []  # the baseline (a first sweep): nothing to compare with, so the new narrative is not read back
     new = _narrative(new_row)
@@ -99,17 +125,21 @@ def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
         changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
         comparison = "revision"
     else:
+        # A page misread from its first version on is compared, once read whole, as its edition's first.
+        misread_before = db.execute(
+            "select exists(select 1 from snapshots where page_id = ? and id < ?)", [new_row["page_id"], snapshot_id]
+        ).fetchone()[0]
         earlier_in_edition = db.execute(
             "select exists(select 1 from snapshots where country_key = ? and edition = ? and id < ?)",
             [new_row["country_key"], edition, snapshot_id],
         ).fetchone()[0]
-        if earlier_in_edition:  # another page of this edition (a mirror) was compared already
+        if earlier_in_edition and not misread_before:  # another page of this edition (a mirror) was compared
             return []
         history, carried = _edition_context(db, new_row["country_key"], edition)
         earlier = latest_per_edition(db, new_row["country_key"], before=edition)
         comparison = "edition"
         if earlier:
-            old_id = earlier[-1][1]
+            old_id = _last_good_of(db, earlier[-1][1])
             old = _narrative(_snapshot(db, old_id))
             figures = snapshot_figures(db, old_id), snapshot_figures(db, snapshot_id)
             changes = compare(old, new, comparison="edition", tier_history=history, carried=carried, figures=figures)
