@@ -83,6 +83,24 @@ def test_changes_prints_no_escape_sequences(swept: tuple[Path, Path, str]) -> No
     assert not ACTIVE.findall(result.stdout)
 
 
+def test_status_prints_no_escape_sequences_from_stored_errors(swept: tuple[Path, Path, str]) -> None:
+    # A stored error message quotes what a server or page said: status shows it, cleaned.
+    config, db, _ = swept
+    conn = open_db(db)
+    page_id = conn.execute("select id from pages where kind = 'narrative' limit 1").fetchone()[0]
+    conn.execute(
+        "update pages set consecutive_failures = 1, failing_since = '2026-12-01T00:00:00+00:00',"
+        " last_error = ? where id = ?",
+        ["HTTP 500: \x1b]0;owned window\x07\x1b[2Jserver said no", page_id],
+    )
+    conn.conn.commit()
+    conn.conn.close()
+    result = tipwatch(config, "status")
+    assert result.returncode == 0, result.stderr
+    assert "server said no" in result.stdout
+    assert not ACTIVE.findall(result.stdout) and "owned window" not in result.stdout
+
+
 def test_atom_feeds_stay_valid_xml(swept: tuple[Path, Path, str]) -> None:
     _, db, _ = swept
     client = create_app(db).test_client()

@@ -12,6 +12,7 @@ from monitor.cli import AppContext, pass_app
 from monitor.jobs import ACTIONS
 from monitor.schedule import load_jobs, run_job, run_scheduler
 from monitor.status import collect_status, render_status
+from snapshots.core.safe_text import clean_text
 
 
 @click.command()
@@ -34,7 +35,8 @@ def schedule(app: AppContext, once: str | None) -> None:
         )
     job = jobs[once].config
     outcome = run_job(job, ACTIONS[job.action], app.config, app.db_path, reraise=True)
-    click.echo(f"{job.id}: {outcome.status} in {outcome.seconds:.1f}s{': ' + outcome.detail if outcome.detail else ''}")
+    detail = f": {clean_text(outcome.detail)}" if outcome.detail else ""
+    click.echo(f"{job.id}: {outcome.status} in {outcome.seconds:.1f}s{detail}")
 
 
 @click.command()
@@ -43,7 +45,7 @@ def status(app: AppContext) -> None:
     """Show each job's last and next run, pages failing and since when, and the alerts outbox."""
     tz = ZoneInfo(app.config.timezone)
     for line in render_status(collect_status(app.config, app.db_path), tz, app.db_path):
-        click.echo(line)
+        click.echo(clean_text(line))  # stored error messages quote what servers and pages said
 
 
 def _log_runs(*, progress: bool) -> None:
