@@ -55,14 +55,7 @@ _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$",
 
 
 def _cosmetic(text: str) -> str:
-    if "&" in text:
-        text = html.unescape(text)
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    # Plain replaces guarded by `in`: each is one C-speed scan, and most texts hold few of these characters.
-    for char in _INVISIBLE:
-        if char in text:
-            text = text.replace(char, "")
+    text = _unmarked(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         for char, plain in _PLAIN.items():
@@ -72,6 +65,8 @@ def _cosmetic(text: str) -> str:
 
 
 def _unmarked(text: str) -> str:
+    """Entities decoded, stray markup and invisible characters gone. Plain replaces guarded by `in`: each is
+    one C-speed scan, and most texts hold few of these characters."""
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
