@@ -1,10 +1,10 @@
 """Benchmark recommendation matching: prints median time and peak memory per list size, before and after.
 
-Target (issue 14): 2,000 reworded recommendations matched in 0.5 s or less and 150 MB or less, growing
+Target: 2,000 reworded recommendations matched in 0.5 s or less and 150 MB or less, growing
 near-linearly. "before" is the matcher as it was up to commit c3bd346 (every old x new pair scored), run
 in this same script on the sizes it can finish; "after" is snapshots.core.recommendations.match_recommendations. Also
 prints the share of synthetic items paired with their own rewording, and the agreement of both matchers
-with the labelled pairs in tests/fixtures/recommendations/labelled.json (issue 12).
+with the labelled pairs in tests/fixtures/recommendations/labelled.json.
 
     .venv/bin/python bench/bench_matching.py [--runs N] [--sizes 100,500,...] [--before-up-to N]
 

@@ -5,7 +5,7 @@ Pages are built from a bundled sample narrative (monitor/samples), grown to each
 
 - normal:          a state.gov page whose narrative sections are repeated until the page has the size;
 - entry-content:   the same, with the word "entry-content" written many times in a long attribute before
-                   the narrative (the case that made the region finder rescan, issue #14);
+                   the narrative (the case that made the region finder rescan);
 - deep-nesting:    every paragraph opens a <font> it never closes (old mirror pages), so the nesting
                    depth grows with the page;
 - tag-soup:        thousands of empty inline elements and unterminated attribute runs;

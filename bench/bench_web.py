@@ -1,7 +1,7 @@
 """Benchmark the browse page: 10 editions x 190 countries with ~30 KB narratives.
 
 Targets: diff page, home and edition pages <= 100 ms median; search <= 200 ms median; the diff of a pair with
-2,000 reworded recommendations (issue 14; in a database of its own, recorded as the sweep records it) <= 200 ms.
+2,000 reworded recommendations (in a database of its own, recorded as the sweep records it) <= 200 ms.
 Rows are written through snapshots.store.writes and the changes through snapshots.store.changelog, as the job does.
 
     .venv/bin/python bench/bench_web.py [--countries 190] [--editions 10] [--runs 15] [--db PATH]

@@ -1,4 +1,4 @@
-"""Everyday use of the terminal commands (issue 15): what a newcomer and a daily user trip on."""
+"""Everyday use of the terminal commands: what a newcomer and a daily user trip on."""
 
 from __future__ import annotations
 

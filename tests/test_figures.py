@@ -1,4 +1,4 @@
-"""Figures over time (issue 16): the report's own numbers read from the narrative, and when they move."""
+"""Figures over time: the report's own numbers read from the narrative, and when they move."""
 
 from __future__ import annotations
 

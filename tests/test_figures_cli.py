@@ -1,4 +1,4 @@
-"""`tipwatch figures` and `tipwatch export` over the sample database (issue 16)."""
+"""`tipwatch figures` and `tipwatch export` over the sample database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Everyday use of the web page (issue 15): indexes, readable times and wording, phone width. Routes through
+"""Everyday use of the web page: indexes, readable times and wording, phone width. Routes through
 Flask's test client over the shared real SQLite file of the route tests."""
 
 from __future__ import annotations

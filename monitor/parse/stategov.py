@@ -61,7 +61,7 @@ def _entry_content_slice(text: str) -> str | None:
     """From the first element whose class is entry-content up to </main> (stylesheets also say entry-content).
 
     Each occurrence of the word is checked within a bounded window back to its "<", so a page with the word
-    written thousands of times costs one pass, not one rescan per occurrence (issue #14).
+    written thousands of times costs one pass, not one rescan per occurrence.
     """
     at = text.find("entry-content")
     while at != -1:
