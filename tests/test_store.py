@@ -108,7 +108,7 @@ def test_migration_moves_the_problem_alert_mark_to_page_health(tmp_path: Path) -
 def _figure_rows(db_path: Path) -> list[tuple[object, ...]]:
     db = open_db(db_path)
     return db.execute(
-        "select s.country_key, f.measure, f.scope, f.value, f.headline, f.sentence from figures f"
+        "select s.country_key, f.measure, f.scope, f.value, f.sentence from figures f"
         " join snapshots s on s.id = f.snapshot_id order by f.snapshot_id, f.position"
     ).fetchall()
 
@@ -118,7 +118,7 @@ def test_figures_are_stored_with_each_snapshot(swept: tuple[SampleSite, Path]) -
     rows = _figure_rows(db_path)
     assert "japan" in {row[0] for row in rows}
     db = open_db(db_path)
-    for key, _measure, _scope, _value, _headline, sentence in rows:
+    for key, _measure, _scope, _value, sentence in rows:
         blob = db.execute("select narrative from snapshots where country_key = ?", [key]).fetchone()[0]
         narrative = Narrative.from_json(blob)
         assert sentence in "\n".join([narrative.summary, *narrative.sections.values()])
@@ -160,3 +160,41 @@ def test_the_sweep_records_the_figure_changes_compare_finds(sample_db: Path) -> 
         assert old is not None and new is not None
         again = [c.summary for c in compare(old, new, comparison="edition") if c.kind == "figure"]
         assert change.summary in again
+
+
+def test_only_headline_figures_are_stored_and_they_give_the_same_headlines(sample_db_master: Path) -> None:
+    from snapshots.core.figures import extract_figures, headline_figures
+    from snapshots.read.figures import snapshot_figures
+
+    db = open_db(sample_db_master, readonly=True)
+    snapshots = db.execute("select id, narrative from snapshots").fetchall()
+    left_out = 0
+    for snapshot_id, blob in snapshots:
+        extracted = extract_figures(Narrative.from_json(blob))
+        stored = snapshot_figures(db, snapshot_id)
+        assert len(stored) == len(headline_figures(extracted))
+        assert headline_figures(stored) == headline_figures(extracted)
+        left_out += len(extracted) - len(stored)
+    assert left_out > 0, "the sample narratives state figures besides their headline ones"
+
+
+def test_migration_keeps_only_the_headline_figure_rows(tmp_path: Path) -> None:
+    """A database from before m008 keeps its headline figures and loses the others and the marking column."""
+    from sqlite_utils import Database
+
+    from snapshots.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m008_headline_figures")
+    for position, (value, headline) in enumerate([(12, 0), (40, 1), (7, 0)]):
+        old.execute(
+            "insert into figures (snapshot_id, position, measure, scope, value, reported, section, sentence, headline)"
+            " values (1, ?, 'investigations', 'all', ?, 1, 'prosecution', 'They investigated.', ?)",
+            [position, value, headline],
+        )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert "headline" not in db.table("figures").columns_dict
+    assert db.execute("select position, value from figures").fetchall() == [(1, 40)]

@@ -47,7 +47,7 @@ def _rows(db: Database, where: str, params: list[Any]) -> list[FigureRow]:
         FigureRow(key, display_name(name), edition, sid, measure, scope, value, qualifier, previous,
                   bool(reported), unit, section, sentence)
         for key, name, edition, sid, measure, scope, value, qualifier, previous, reported, unit, section, sentence
-        in db.execute(f"{_SELECT} where f.headline = 1 and {where}", params).fetchall()
+        in db.execute(f"{_SELECT} where {where}", params).fetchall()
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (r.edition, r.country_key, MEASURES.index(r.measure), SCOPES.index(r.scope)))
 
@@ -65,7 +65,8 @@ def edition_figures(db: Database, edition: int) -> list[FigureRow]:
 
 
 def snapshot_figures(db: Database, snapshot_id: int) -> tuple[Figure, ...]:
-    """Every figure stored for one snapshot, in narrative order (what extract_figures gave its narrative)."""
+    """The figures stored for one snapshot, in narrative order: the headline figures of what extract_figures
+    gave its narrative, which is all that `headline_figures` and `figure_changes` read."""
     rows = db.execute(
         "select measure, value, qualifier, scope, previous, section, sentence, reported, unit from figures"
         " where snapshot_id = ? order by position",

@@ -251,3 +251,11 @@ def m007_edition_alerts(db: Database) -> None:
                   min(s.fetched_at), 0
            from snapshots s group by s.edition"""
     )
+
+
+@migrations()
+def m008_headline_figures(db: Database) -> None:
+    # Only headline figures are stored (see figure_rows): the others went unread and were most of a
+    # snapshot's bytes. Every row left is a headline, so the column that marked them goes too.
+    db.execute("delete from figures where headline = 0")
+    db.execute("alter table figures drop column headline")
