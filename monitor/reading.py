@@ -1,5 +1,5 @@
-"""Reading pages off the network: fetch, parse, and the CPU work of a snapshot. No database here,
-so pages are read on worker threads while the sweep settles finished ones in order."""
+"""Reading pages off the network: fetch, then the CPU work of a snapshot (monitor/building.py). No
+database here, so pages are read on worker threads while the sweep settles finished ones in order."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.building import Builder
 from monitor.config import Config
 from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.sources import archive_candidates
-from snapshots.core.models import Narrative
 from snapshots.store import writes
 from snapshots.store.db import now_iso
 
@@ -30,43 +30,41 @@ class Reading:
     status: int | None = None
 
 
-def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any]) -> Reading:
-    """Fetch and parse one page, and do the CPU work of a snapshot. No database: safe in worker threads."""
+def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], builder: Builder) -> Reading:
+    """Fetch one page and do the CPU work of its snapshot. No database: safe in worker threads."""
     at = now_iso()
     try:
         fetched = _fetch(fetcher, config, page)
-        if fetched.not_modified:
-            return Reading(at, fetched)
-        narrative = _parse(fetched)
-    except ParseError as exc:
-        return Reading(at, error_kind=exc.kind, message=str(exc))
     except FetchError as exc:
         return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
-    return Reading(at, fetched, writes.SnapshotData.build(narrative, fetched.body))
-
-
-def _parse(fetched: FetchResult) -> Narrative:
-    # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
-    from monitor.parse import parse_narrative
-
-    # A page cut before </body> in a sweep is a broken transfer more often than a short page: refuse it
-    # ("truncated") so that the next sweep fetches it again, rather than storing half a narrative.
-    return parse_narrative(fetched.body, fetched.final_url, charset=fetched.charset, refuse_cut_html=True)
+    if fetched.not_modified:
+        return Reading(at, fetched)
+    built = builder.build(fetched)
+    if isinstance(built, ParseError):
+        return Reading(at, error_kind=built.kind, message=str(built))
+    return Reading(at, fetched, built)
 
 
 def read_pages(
     fetcher: Fetcher, config: Config, pages: list[dict[str, Any]]
 ) -> Iterator[tuple[dict[str, Any], Reading]]:
     """Read pages on `fetch.workers` threads, yielding in order; the fetcher keeps each host's interval."""
+    with Builder(sum(1 for page in pages if not (page["etag"] or page["last_modified"]))) as builder:
+        yield from _read_in_order(fetcher, config, pages, builder)
+
+
+def _read_in_order(
+    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]], builder: Builder
+) -> Iterator[tuple[dict[str, Any], Reading]]:
     workers = max(1, config.fetch.workers)
     if workers == 1:
-        yield from ((page, read_page(fetcher, config, page)) for page in pages)
+        yield from ((page, read_page(fetcher, config, page, builder)) for page in pages)
         return
     window: deque[tuple[dict[str, Any], Future[Reading]]] = deque()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
         try:
             for page in pages:
-                window.append((page, pool.submit(read_page, fetcher, config, page)))
+                window.append((page, pool.submit(read_page, fetcher, config, page, builder)))
                 if len(window) > 2 * workers:
                     head, future = window.popleft()
                     yield head, future.result()

@@ -1,0 +1,109 @@
+"""Building snapshots in worker processes: the same rows as in the reader threads, and a dead worker
+costs no page."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from monitor import building
+from monitor.building import Builder
+from monitor.errors import ParseError
+from monitor.fetch import Fetcher
+from monitor.pipeline import sweep
+from monitor.samples.server import SampleSite
+from snapshots.store.db import open_db
+from snapshots.store.writes import SnapshotData
+from tests.test_pipeline import EDITION, config_for
+
+pytestmark = pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods(),
+    reason="worker processes are used only with a second core and fork",
+)
+
+
+def _stored(db_path: Path) -> dict[str, object]:
+    db = open_db(db_path)
+    return {
+        "snapshots": db.execute(
+            "select country_key, tier, content_hash, raw, raw_sha256, narrative, layout from snapshots order by 1"
+        ).fetchall(),
+        "figures": db.execute(
+            "select s.country_key, f.position, f.measure, f.scope, f.value, f.sentence from figures f"
+            " join snapshots s on s.id = f.snapshot_id order by 1, 2"
+        ).fetchall(),
+        "sections": db.execute(
+            "select s.country_key, x.name, x.position from sections x join snapshots s on s.id = x.snapshot_id"
+            " order by 1, 3"
+        ).fetchall(),
+        "checks": db.execute("select url, outcome, error_kind from checks order by url").fetchall(),
+    }
+
+
+def test_worker_processes_store_exactly_what_the_reader_threads_store(
+    site: SampleSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_threads = sweep(config_for(site, tmp_path / "threads.db"), tmp_path / "threads.db")
+
+    monkeypatch.setattr(building, "MIN_NEW_PAGES", 1)
+    children: list[int] = []
+    in_processes = sweep(
+        config_for(site, tmp_path / "processes.db"),
+        tmp_path / "processes.db",
+        progress=lambda event, _: children.append(len(multiprocessing.active_children())) if event == "page" else None,
+    )
+    assert min(children) >= 2, "the pages were built while the worker processes were alive"
+    assert multiprocessing.active_children() == [], "the workers end with the sweep"
+    assert in_processes.count("new") == in_threads.count("new") == 7
+    assert in_processes.count("skipped") == in_threads.count("skipped") == 2  # ParseError crossed intact
+    threads, processes = _stored(tmp_path / "threads.db"), _stored(tmp_path / "processes.db")
+    for table in ("snapshots", "figures", "sections"):
+        assert processes[table] == threads[table], table
+    assert [c[1:] for c in processes["checks"]] == [c[1:] for c in threads["checks"]]
+
+
+def test_a_sweep_of_known_pages_forks_nothing(
+    site: SampleSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path = tmp_path / "t.db"
+    sweep(config_for(site, db_path), db_path)
+    monkeypatch.setattr(building, "MIN_NEW_PAGES", 1)
+    children: list[int] = []
+    again = sweep(
+        config_for(site, db_path),
+        db_path,
+        progress=lambda event, _: children.append(len(multiprocessing.active_children())) if event == "page" else None,
+    )
+    assert again.count("not_modified") == 7
+    assert children and max(children) == 0, "every page has validators: none needs building, so no worker"
+
+
+def test_a_killed_worker_costs_no_page(site: SampleSite, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = config_for(site, tmp_path / "t.db")
+    fetcher = Fetcher(config.fetch, config.source.allowed_hosts)
+    fetcher.allow_host(site.base_url)
+    base = f"{site.base_url}/reports/{EDITION}-trafficking-in-persons-report"
+    page = fetcher.get(f"{base}/japan/")
+    intro = fetcher.get(f"{base}/introduction/")
+    expected = building.build(page.body, page.final_url, page.charset)
+    assert isinstance(expected, SnapshotData)
+
+    with Builder(new_pages=100) as builder:
+        workers = multiprocessing.active_children()
+        assert len(workers) >= 2
+        first = builder.build(page)
+        assert first == expected
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        for worker in workers:
+            worker.join(5)
+        again = builder.build(page)
+        after = builder.build(intro)
+    assert again == expected, "the page is built in this process instead"
+    assert isinstance(after, ParseError) and after.kind == "not_narrative"
+    assert "a worker process died" in caplog.text
+    fetcher.close()
