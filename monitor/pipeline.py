@@ -28,11 +28,13 @@ from monitor.editions import Landings, landing, resolve_editions
 from monitor.errors import SourceUnreachable
 from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
-from monitor.reading import Reading, read_pages
+from monitor.lookahead import compare_ahead
+from monitor.reading import Reading, new_pages, read_pages
 from monitor.sources import PageRef, wanted
+from monitor.workers import Workers
 from snapshots import read
 from snapshots.errors import StorageError
-from snapshots.store import writes
+from snapshots.store import changelog, writes
 from snapshots.store.db import db_file, file_identity, now_iso, open_db
 
 log = logging.getLogger(__name__)
@@ -184,10 +186,12 @@ def _sweep(
             at = now_iso()
             with db.atomic():
                 pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
-            with UnchangedBatch(db) as batch:
-                for page, reading in read_pages(fetcher, config, pages):
+            # The workers fork here, before read_pages starts its threads.
+            with UnchangedBatch(db) as batch, Workers(new_pages(pages)) as workers:
+                readings = read_pages(fetcher, config, pages, workers)
+                for page, reading, ahead in compare_ahead(db, workers, readings):
                     batch.admit(reading)
-                    outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode)
+                    outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode, ahead=ahead)
                     result.pages.append(outcome)
                     progress("page", outcome)
             policy.close_edition(db, config.alerts, year)
@@ -250,7 +254,14 @@ class UnchangedBatch:
 
 
 def settle_page(
-    db: Database, config: Config, page: dict[str, Any], reading: Reading, *, run_id: int, mode: str
+    db: Database,
+    config: Config,
+    page: dict[str, Any],
+    reading: Reading,
+    *,
+    run_id: int,
+    mode: str,
+    ahead: changelog.Ahead | None = None,
 ) -> PageOutcome:
     """Record what reading one page found, in one transaction; nothing earlier is touched on failure."""
     ref = PageRef(page["edition"], page["slug"], page["url"])
@@ -293,9 +304,7 @@ def settle_page(
         )
         summaries: list[tuple[str, str]] = []
         if snapshot_id:
-            from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
-
-            change_ids = changelog.record_changes_for(db, snapshot_id)
+            change_ids = changelog.record_changes_for(db, snapshot_id, ahead)
             alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
             summaries = _summaries(db, change_ids)
     return PageOutcome(

@@ -9,11 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.building import Builder
 from monitor.config import Config
 from monitor.errors import FetchError, ParseError
 from monitor.fetch import Fetcher, FetchResult
 from monitor.sources import archive_candidates
+from monitor.workers import Workers
 from snapshots.store import writes
 from snapshots.store.db import now_iso
 
@@ -30,7 +30,7 @@ class Reading:
     status: int | None = None
 
 
-def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], builder: Builder) -> Reading:
+def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], workers: Workers) -> Reading:
     """Fetch one page and do the CPU work of its snapshot. No database: safe in worker threads."""
     at = now_iso()
     try:
@@ -39,33 +39,31 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], builder: B
         return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
     if fetched.not_modified:
         return Reading(at, fetched)
-    built = builder.build(fetched)
+    built = workers.build(fetched)
     if isinstance(built, ParseError):
         return Reading(at, error_kind=built.kind, message=str(built))
     return Reading(at, fetched, built)
 
 
+def new_pages(pages: list[dict[str, Any]]) -> int:
+    """How many of `pages` were never read (no validators: they cannot answer 304, so each is built)."""
+    return sum(1 for page in pages if not (page["etag"] or page["last_modified"]))
+
+
 def read_pages(
-    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]]
+    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]], workers: Workers
 ) -> Iterator[tuple[dict[str, Any], Reading]]:
     """Read pages on `fetch.workers` threads, yielding in order; the fetcher keeps each host's interval."""
-    with Builder(sum(1 for page in pages if not (page["etag"] or page["last_modified"]))) as builder:
-        yield from _read_in_order(fetcher, config, pages, builder)
-
-
-def _read_in_order(
-    fetcher: Fetcher, config: Config, pages: list[dict[str, Any]], builder: Builder
-) -> Iterator[tuple[dict[str, Any], Reading]]:
-    workers = max(1, config.fetch.workers)
-    if workers == 1:
-        yield from ((page, read_page(fetcher, config, page, builder)) for page in pages)
+    threads = max(1, config.fetch.workers)
+    if threads == 1:
+        yield from ((page, read_page(fetcher, config, page, workers)) for page in pages)
         return
     window: deque[tuple[dict[str, Any], Future[Reading]]] = deque()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fetch") as pool:
         try:
             for page in pages:
-                window.append((page, pool.submit(read_page, fetcher, config, page, builder)))
-                if len(window) > 2 * workers:
+                window.append((page, pool.submit(read_page, fetcher, config, page, workers)))
+                if len(window) > 2 * threads:
                     head, future = window.popleft()
                     yield head, future.result()
             while window:

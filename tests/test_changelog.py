@@ -202,3 +202,44 @@ def test_the_diff_of_a_compared_pair_shows_the_recommendations_as_stored(db: Dat
         ("new", "Fund shelters.", None),
         ("dropped", None, None),
     ]
+
+
+def test_changes_computed_ahead_are_used_only_while_their_basis_holds(db: Database) -> None:
+    """The sweep compares a page in a worker before storing it; if another snapshot of the same country
+    and edition (a mirror) is stored in between, the basis moved and the page is compared again here."""
+    from snapshots.core.models import Change, DoubtfulDetail
+    from snapshots.store.changelog import Ahead, comparison_basis
+
+    add(db, narrative("japan", 2023))
+    new = narrative("japan", 2024, tier="Tier 2 Watch List", moved="was downgraded to Tier 2 Watch List")
+    page_id = 1 + db.execute("select max(id) from pages").fetchone()[0]
+    marker = Change("low", "computed ahead", "ahead", DoubtfulDetail("country", "computed ahead"))
+
+    basis = comparison_basis(db, page_id=page_id, edition=2024, country_key="japan")
+    assert (basis.comparison, basis.old_id) == ("edition", 1)
+    first = add(db, new)
+    ids = record_changes_for(db, first, Ahead(basis, lambda: [marker]))
+    summaries = [r[0] for r in db.execute("select summary from changes where new_snapshot_id = ?", [first])]
+    assert len(ids) == 1 and summaries == ["computed ahead"], "the basis held: what the worker computed is recorded"
+
+    stale = comparison_basis(db, page_id=page_id + 1, edition=2024, country_key="japan")  # before the mirror
+    mirror = add(db, new, slug="japan-mirror")
+    assert record_changes_for(db, mirror, Ahead(stale, lambda: [marker])) == []  # a mirror: nothing to record
+
+    stale = comparison_basis(db, page_id=page_id, edition=2024, country_key="japan")
+    assert (stale.comparison, stale.old_id) == ("revision", first)
+    second = add(
+        db, narrative("japan", 2024, tier="Tier 2 Watch List", moved="was downgraded to Tier 2 Watch List", n=7)
+    )
+    record_changes_for(db, second)  # stored between the look-ahead and the settling of the next one
+    third = add(db, narrative("japan", 2024, tier="Tier 3", moved="was downgraded to Tier 3", n=7))
+    record_changes_for(db, third, Ahead(stale, lambda: [marker]))
+    rows = db.execute(
+        "select kind, summary, old_snapshot_id from changes where new_snapshot_id = ?", [third]
+    ).fetchall()
+    assert rows and "computed ahead" not in {s for _, s, _ in rows}, "a stale basis is compared again in-line"
+    assert {old for *_, old in rows} == {second}, "compared with the snapshot stored in between"
+
+    failed = comparison_basis(db, page_id=page_id, edition=2024, country_key="japan")
+    again = add(db, narrative("japan", 2024, tier="Tier 2", n=9))
+    assert record_changes_for(db, again, Ahead(failed, lambda: None)), "a worker that died: compared in-line"

@@ -10,12 +10,14 @@ Editions are expected to be stored oldest first: a snapshot is compared with wha
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
 
 from snapshots.core.compare import compare, coverage_change, edition_change
-from snapshots.core.models import Change, Narrative
+from snapshots.core.models import Change, Figure, Narrative
 from snapshots.core.recommendations import carried_counts
 from snapshots.core.tiers import tier_moves
 from snapshots.read.editions import previous_edition, roster
@@ -105,51 +107,121 @@ def _last_good_of(db: Database, snapshot_id: int) -> int:
     return _last_good_on_page(db, page_id, snapshot_id + 1) or snapshot_id
 
 
-def record_changes_for(db: Database, snapshot_id: int) -> list[int]:
-    """Compare a new snapshot with what came before it and store the changes; returns the new change ids.
+@dataclass(frozen=True)
+class Basis:
+    """What a new snapshot of a page is compared with, as decided by what is stored before it.
+
+    `comparison` is "revision" (the page's previous good snapshot), "edition" (the country's narrative in
+    the previous edition that covered it; `old_id` None: first coverage) or None (nothing to record: the
+    baseline, or a mirror of a country already compared in this edition). Two bases are equal when they
+    name the same comparison; `old` and `old_figures` are what it reads, loaded by `load_basis`.
+    """
+
+    comparison: str | None
+    edition: int
+    old_id: int | None = None
+    history: tuple[tuple[int, str], ...] = ()
+    carried: tuple[tuple[str, int], ...] = ()
+    old: Narrative | None = field(default=None, compare=False)
+    old_figures: tuple[Figure, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """Changes computed ahead of settling (in a worker process) against the basis stored at the time.
+    `changes` gives them, or None when they could not be computed; they are used only if the basis is
+    still the one at settling time (another page of the sweep may have been stored in between)."""
+
+    basis: Basis
+    changes: Callable[[], list[Change] | None]
+
+
+# Newer than every snapshot: the basis of a snapshot not stored yet.
+_NOT_STORED = 2**62
+
+
+def comparison_basis(
+    db: Database, *, page_id: int, edition: int, country_key: str, snapshot_id: int | None = None
+) -> Basis:
+    """What snapshot `snapshot_id` of a page is compared with (None: one about to be stored), ids only.
 
     Revision comparison against the previous good snapshot of the same page (`_last_good_on_page`); or, for
     the first snapshot of its edition for that country (or the first one read whole), the edition comparison
     against the country's narrative in the previous edition that covered it (its last good version). A
-    country with no earlier narrative while earlier editions are stored is first coverage (a `coverage`
-    change); with no earlier edition stored at all, the snapshot is the baseline and nothing is recorded.
+    country with no earlier narrative while earlier editions are stored is first coverage; with no earlier
+    edition stored at all, the snapshot is the baseline and nothing is recorded.
     """
-    new_row = _snapshot(db, snapshot_id)
-    edition = new_row["edition"]
-    previous_on_page = _last_good_on_page(db, new_row["page_id"], snapshot_id)
-    if previous_on_page is None and not _stored_before(db, edition):
-        return []  # the baseline (a first sweep): nothing to compare with, so the new narrative is not read back
-    new = _narrative(new_row)
+    before = snapshot_id or _NOT_STORED
+    previous_on_page = _last_good_on_page(db, page_id, before)
     if previous_on_page is not None:
-        old_id = previous_on_page
-        changes = compare(_narrative(_snapshot(db, old_id)), new, comparison="revision")
-        comparison = "revision"
-    else:
-        # A page misread from its first version on is compared, once read whole, as its edition's first.
-        misread_before = db.execute(
-            "select exists(select 1 from snapshots where page_id = ? and id < ?)", [new_row["page_id"], snapshot_id]
-        ).fetchone()[0]
-        earlier_in_edition = db.execute(
-            "select exists(select 1 from snapshots where country_key = ? and edition = ? and id < ?)",
-            [new_row["country_key"], edition, snapshot_id],
-        ).fetchone()[0]
-        if earlier_in_edition and not misread_before:  # another page of this edition (a mirror) was compared
-            return []
-        history, carried = _edition_context(db, new_row["country_key"], edition)
-        earlier = latest_per_edition(db, new_row["country_key"], before=edition)
-        comparison = "edition"
-        if earlier:
-            old_id = _last_good_of(db, earlier[-1][1])
-            old = _narrative(_snapshot(db, old_id))
-            figures = snapshot_figures(db, old_id), snapshot_figures(db, snapshot_id)
-            changes = compare(old, new, comparison="edition", tier_history=history, carried=carried, figures=figures)
-        else:
-            old_id = None
-            changes = [coverage_change(new, "added", edition=edition)]
+        return Basis("revision", edition, previous_on_page)
+    if not _stored_before(db, edition):
+        return Basis(None, edition)  # the baseline (a first sweep): nothing to compare with
+    # A page misread from its first version on is compared, once read whole, as its edition's first.
+    misread_before = db.execute(
+        "select exists(select 1 from snapshots where page_id = ? and id < ?)", [page_id, before]
+    ).fetchone()[0]
+    earlier_in_edition = db.execute(
+        "select exists(select 1 from snapshots where country_key = ? and edition = ? and id < ?)",
+        [country_key, edition, before],
+    ).fetchone()[0]
+    if earlier_in_edition and not misread_before:  # another page of this edition (a mirror) was compared
+        return Basis(None, edition)
+    history, carried = _edition_context(db, country_key, edition)
+    earlier = latest_per_edition(db, country_key, before=edition)
+    old_id = _last_good_of(db, earlier[-1][1]) if earlier else None
+    return Basis("edition", edition, old_id, tuple(history.items()), tuple(carried.items()))
+
+
+def load_basis(db: Database, basis: Basis) -> Basis:
+    """The basis with the old narrative and its figures read in, ready for `changes_against`."""
+    if basis.old_id is None:
+        return basis
+    figures = snapshot_figures(db, basis.old_id) if basis.comparison == "edition" else ()
+    return replace(basis, old=_narrative(_snapshot(db, basis.old_id)), old_figures=figures)
+
+
+def changes_against(basis: Basis, new: Narrative, new_figures: Sequence[Figure]) -> list[Change]:
+    """The changes of a new narrative against a loaded basis. Pure: a worker process may run it."""
+    if basis.comparison is None:
+        return []
+    if basis.old is None:
+        return [coverage_change(new, "added", edition=basis.edition)]
+    if basis.comparison == "revision":
+        return compare(basis.old, new, comparison="revision")
+    return compare(
+        basis.old,
+        new,
+        comparison="edition",
+        tier_history=dict(basis.history),
+        carried=dict(basis.carried),
+        figures=(basis.old_figures, new_figures),
+    )
+
+
+def record_changes_for(db: Database, snapshot_id: int, ahead: Ahead | None = None) -> list[int]:
+    """Compare a new snapshot with what came before it (`comparison_basis`) and store the changes; returns
+    the new change ids. `ahead` holds changes computed before the snapshot was stored, used when their
+    basis is still the current one."""
+    new_row = _snapshot(db, snapshot_id)
+    basis = comparison_basis(
+        db,
+        page_id=new_row["page_id"],
+        edition=new_row["edition"],
+        country_key=new_row["country_key"],
+        snapshot_id=snapshot_id,
+    )
+    if basis.comparison is None:
+        return []  # the new narrative is not even read back
+    new = _narrative(new_row)
+    changes = ahead.changes() if ahead is not None and ahead.basis == basis else None
+    if changes is None:
+        changes = changes_against(load_basis(db, basis), new, snapshot_figures(db, snapshot_id))
     ids = [
-        _insert(db, c, comparison=comparison, country=new, edition=edition, old_id=old_id, new_id=snapshot_id)
+        _insert(db, c, comparison=basis.comparison, country=new, edition=basis.edition, old_id=basis.old_id,
+                new_id=snapshot_id)
         for c in changes
-    ]
+    ]  # fmt: skip
     return [i for i in ids if i is not None]
 
 

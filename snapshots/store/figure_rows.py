@@ -30,18 +30,22 @@ COLUMNS = (
 )
 
 
-def write_figures(db: Database, snapshot_id: int, figures: Sequence[Figure]) -> None:
-    """Replace a snapshot's figure rows with its headline figures (joins the caller's transaction)."""
+def kept_figures(figures: Sequence[Figure]) -> tuple[tuple[int, Figure], ...]:
+    """The figures a snapshot keeps, each with its position among all of the narrative's figures."""
     # On first use: every command opens the database (and imports this module), few write figures.
     from snapshots.core.figures import headline_figures
 
-    db.execute("delete from figures where snapshot_id = ?", [snapshot_id])
     headline = {id(f) for f in headline_figures(figures).values()}
+    return tuple((position, f) for position, f in enumerate(figures) if id(f) in headline)
+
+
+def write_figures(db: Database, snapshot_id: int, figures: Sequence[tuple[int, Figure]]) -> None:
+    """Replace a snapshot's figure rows with `kept_figures` (joins the caller's transaction)."""
+    db.execute("delete from figures where snapshot_id = ?", [snapshot_id])
     rows = [
         (snapshot_id, position, f.measure, f.scope, f.value, f.qualifier, f.previous, int(f.reported), f.unit,
          f.section, f.sentence)
-        for position, f in enumerate(figures)
-        if id(f) in headline
+        for position, f in figures
     ]  # fmt: skip
     if rows:
         marks = ", ".join("?" * len(COLUMNS))

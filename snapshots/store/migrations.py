@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from snapshots.core.models import Narrative
-from snapshots.store.figure_rows import write_figures
+from snapshots.store.figure_rows import kept_figures, write_figures
 
 migrations = Migrations("tipwatch")
 
@@ -228,7 +228,7 @@ def m006_figures(db: Database) -> None:
     )
     db.table("figures").create_index(["snapshot_id", "position"])
     for snapshot_id, blob in db.execute("select id, narrative from snapshots where narrative is not null").fetchall():
-        write_figures(db, snapshot_id, extract_figures(Narrative.from_json(blob)))
+        write_figures(db, snapshot_id, kept_figures(extract_figures(Narrative.from_json(blob))))
 
 
 @migrations()

@@ -19,7 +19,7 @@ from snapshots.core.models import Figure, Narrative
 from snapshots.core.normalize import content_hash
 from snapshots.core.searchwords import index_parts
 from snapshots.store.db import inserted_id, now_iso
-from snapshots.store.figure_rows import write_figures
+from snapshots.store.figure_rows import kept_figures, write_figures
 
 # zlib level 5 stores a 150 KB page in 0.5% more bytes than level 6 for 40% less CPU (measured on the
 # bench mirror: 23.06 KB in 1.3 ms against 22.94 KB in 2.1 ms; level 4 is 23.6 KB, level 1 26 KB).
@@ -191,7 +191,7 @@ class SnapshotData:
     raw_compressed: bytes
     raw_sha256: str
     index: tuple[tuple[str, str], ...]  # (part, text as the search index holds it)
-    figures: tuple[Figure, ...]  # the report's own figures (snapshots.core.figures)
+    figures: tuple[tuple[int, Figure], ...]  # the report's figures it keeps, with their positions (figure_rows)
 
     @classmethod
     def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
@@ -204,7 +204,7 @@ class SnapshotData:
             raw_compressed=compress(raw),
             raw_sha256=hashlib.sha256(raw).hexdigest(),
             index=index_parts(narrative),
-            figures=extract_figures(narrative),
+            figures=kept_figures(extract_figures(narrative)),
         )
 
 
@@ -312,7 +312,7 @@ def record_reparse(db: Database, snapshot_id: int, narrative: Narrative, *, at: 
         _index(db, snapshot_id, index_parts(narrative))
     from snapshots.core.figures import extract_figures
 
-    write_figures(db, snapshot_id, extract_figures(narrative))
+    write_figures(db, snapshot_id, kept_figures(extract_figures(narrative)))
 
 
 # --- runs ---

@@ -1,4 +1,4 @@
-"""Building snapshots in worker processes: the same rows as in the reader threads, and a dead worker
+"""A sweep's worker processes: the same rows as building and comparing in-process, and a dead worker
 costs no page."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor import building
-from monitor.building import Builder
+from monitor import workers
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.pipeline import sweep
 from monitor.samples.server import SampleSite
+from monitor.workers import Workers
 from snapshots.store.db import open_db
 from snapshots.store.writes import SnapshotData
 from tests.test_pipeline import EDITION, config_for
@@ -49,7 +49,7 @@ def test_worker_processes_store_exactly_what_the_reader_threads_store(
 ) -> None:
     in_threads = sweep(config_for(site, tmp_path / "threads.db"), tmp_path / "threads.db")
 
-    monkeypatch.setattr(building, "MIN_NEW_PAGES", 1)
+    monkeypatch.setattr(workers, "MIN_NEW_PAGES", 1)
     children: list[int] = []
     in_processes = sweep(
         config_for(site, tmp_path / "processes.db"),
@@ -71,7 +71,7 @@ def test_a_sweep_of_known_pages_forks_nothing(
 ) -> None:
     db_path = tmp_path / "t.db"
     sweep(config_for(site, db_path), db_path)
-    monkeypatch.setattr(building, "MIN_NEW_PAGES", 1)
+    monkeypatch.setattr(workers, "MIN_NEW_PAGES", 1)
     children: list[int] = []
     again = sweep(
         config_for(site, db_path),
@@ -89,21 +89,55 @@ def test_a_killed_worker_costs_no_page(site: SampleSite, tmp_path: Path, caplog:
     base = f"{site.base_url}/reports/{EDITION}-trafficking-in-persons-report"
     page = fetcher.get(f"{base}/japan/")
     intro = fetcher.get(f"{base}/introduction/")
-    expected = building.build(page.body, page.final_url, page.charset)
+    expected = workers.build(page.body, page.final_url, page.charset)
     assert isinstance(expected, SnapshotData)
 
-    with Builder(new_pages=100) as builder:
-        workers = multiprocessing.active_children()
-        assert len(workers) >= 2
-        first = builder.build(page)
+    with Workers(new_pages=100) as pool:
+        children = multiprocessing.active_children()
+        assert len(children) >= 2
+        first = pool.build(page)
         assert first == expected
-        for worker in workers:
-            os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        for worker in workers:
-            worker.join(5)
-        again = builder.build(page)
-        after = builder.build(intro)
+        for child in children:
+            os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        for child in children:
+            child.join(5)
+        again = pool.build(page)
+        after = pool.build(intro)
     assert again == expected, "the page is built in this process instead"
     assert isinstance(after, ParseError) and after.kind == "not_narrative"
     assert "a worker process died" in caplog.text
     fetcher.close()
+
+
+def _changes(db_path: Path) -> list[tuple[object, ...]]:
+    db = open_db(db_path)
+    return db.execute(
+        "select c.kind, c.significance, c.summary, c.detail, o.country_key, n.country_key from changes c"
+        " left join snapshots o on o.id = c.old_snapshot_id left join snapshots n on n.id = c.new_snapshot_id"
+        " order by c.key"
+    ).fetchall()
+
+
+@pytest.mark.published(2023, 2024)
+def test_a_release_compared_ahead_in_workers_records_what_in_line_comparison_records(
+    site: SampleSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from snapshots.store import changelog
+
+    in_line, ahead = tmp_path / "in-line.db", tmp_path / "ahead.db"
+    for db_path in (in_line, ahead):
+        sweep(config_for(site, db_path), db_path, editions=[2023])
+    sweep(config_for(site, in_line), in_line, editions=[2024])
+
+    compared_here: list[str | None] = []
+    compare = changelog.compare
+    monkeypatch.setattr(
+        changelog, "compare", lambda old, new, **kw: compared_here.append(new.country_key) or compare(old, new, **kw)
+    )
+    monkeypatch.setattr(workers, "MIN_NEW_PAGES", 1)
+    result = sweep(config_for(site, ahead), ahead, editions=[2024])
+    assert result.count("new") == 7
+    assert compared_here == [], "every edition comparison ran in a worker process"
+    recorded = _changes(ahead)
+    assert any(kind == "tier" for kind, *_ in recorded)
+    assert recorded == _changes(in_line)

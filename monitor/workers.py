@@ -1,0 +1,137 @@
+"""A sweep's CPU work on other cores when it pays: building snapshots and comparing them ahead.
+
+A sweep's reader threads fetch; building what a new page stores (parse, hash, compress, index words,
+figures) and comparing it with last year's narrative hold the GIL for most of a page's time, so threads
+alone leave the other cores idle. When many pages are new to the database (a first sweep, a release day)
+and there is more than one core, that work goes to a few forked worker processes: the reader thread that
+fetched a page waits for its build, and the sweep settles pages in order, one transaction each, as before
+(monitor/lookahead.py compares ahead). A routine sweep, where pages answer 304 or a few changed, forks
+nothing.
+
+The workers are forked when the sweep starts, from the sweep's own thread, before the reader threads
+exist: a fork never copies a thread that is halfway through a request. A worker that dies (killed, out
+of memory) breaks the pool; the pages still to build are then built in the reader threads, as they are
+for a short sweep, so a dead worker costs speed and never a page.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, TypeVar
+
+from monitor.errors import ParseError
+from monitor.fetch import FetchResult
+from snapshots.store.writes import SnapshotData
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Below this many new pages the fork and the workers' first imports cost more than they save.
+MIN_NEW_PAGES = 16
+MAX_PROCESSES = 4
+
+
+def build(body: bytes, url: str, charset: str | None) -> SnapshotData | ParseError:
+    """Parse a fetched page and compute what its snapshot stores. A page that is not a narrative comes
+    back as its ParseError (returned, not raised, so that it crosses a process boundary intact)."""
+    # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
+    from monitor.parse import parse_narrative
+
+    try:
+        # A page cut before </body> in a sweep is a broken transfer more often than a short page: refuse it
+        # ("truncated") so that the next sweep fetches it again, rather than storing half a narrative.
+        narrative = parse_narrative(body, url, charset=charset, refuse_cut_html=True)
+    except ParseError as exc:
+        return exc
+    return SnapshotData.build(narrative, body)
+
+
+def _process_build(body: bytes, url: str, charset: str | None) -> SnapshotData | tuple[str, str]:
+    result = build(body, url, charset)
+    # ParseError's keyword-only `kind` does not survive pickling: send its parts.
+    return (result.kind, str(result)) if isinstance(result, ParseError) else result
+
+
+def _forked_pool(processes: int) -> ProcessPoolExecutor:
+    # Imported once here rather than in each worker (the parser, and the figure patterns' compilation).
+    from monitor.parse import parse_narrative  # noqa: F401
+    from snapshots.core import figures  # noqa: F401
+
+    # Frozen objects are left out of the workers' garbage collections, which would otherwise walk (and so
+    # copy, page by page) the whole inherited heap.
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        # The first task forks every worker: do it now, from this thread, before any reader thread starts.
+        pool.submit(int).result()
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Workers:
+    """One sweep's worker processes, when `new_pages` (pages never read before, which cannot answer 304)
+    are many enough; else none, and `build` runs in the calling thread."""
+
+    def __init__(self, new_pages: int) -> None:
+        processes = min(_available_cores(), MAX_PROCESSES)
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        if new_pages >= MIN_NEW_PAGES and processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._pool = _forked_pool(processes)
+
+    @property
+    def parallel(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Run `fn(*args)` in a worker; None when there are no workers (or they died): run it here instead."""
+        pool = self._pool
+        if pool is None:
+            return None
+        try:
+            return pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self._broken()
+            return None
+
+    def result(self, future: Future[T]) -> T | None:
+        """The future's result, or None when its worker died (the caller then does the work itself)."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._broken()
+            return None
+
+    def build(self, fetched: FetchResult) -> SnapshotData | ParseError:
+        future = self.submit(_process_build, fetched.body, fetched.final_url, fetched.charset)
+        result = self.result(future) if future is not None else None
+        if result is None:
+            return build(fetched.body, fetched.final_url, fetched.charset)
+        return ParseError(result[1], kind=result[0]) if isinstance(result, tuple) else result
+
+    def _broken(self) -> None:
+        if self._pool is not None:
+            log.warning("a worker process died: the rest of the sweep's work runs in this process")
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
