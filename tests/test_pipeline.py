@@ -19,6 +19,7 @@ from monitor.pipeline import sweep
 from monitor.samples.server import Request, SampleSite
 from snapshots.store.db import open_db
 from tests.conftest import write_cron_file
+from tests.fault_site import FaultSite
 
 EDITION = 2024
 
@@ -190,6 +191,36 @@ def test_archive_host_answers_when_www_does_not(tmp_path: Path) -> None:
     assert [p.outcome for p in result.pages] == ["new"]
     host = open_db(db_path).execute("select host from pages where slug = 'japan'").fetchone()[0]
     assert archive.base_url.endswith(host.split(":")[-1])
+
+
+def test_a_check_stores_its_url_only_when_another_one_answered(site: FaultSite, tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    site.override(japan_path(), (301, {"Location": f"{site.base_url}/moved/japan/"}, b""))
+    site.override("/moved/japan/", lambda r: SampleSite.respond(site, Request(r.method, japan_path(), r.headers)))
+    sweep(config_for(site, db_path), db_path)
+    db = open_db(db_path)
+    urls = db.execute("select p.slug, c.url from checks c join pages p on p.id = c.page_id where c.url is not null")
+    assert urls.fetchall() == [("japan", f"{site.base_url}/moved/japan/")]
+    assert db.execute("select count(*) from checks where url is null").fetchone()[0] == 8
+
+
+def test_migration_leaves_check_urls_out_where_they_are_the_page_s(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from snapshots.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m009_check_urls")
+    old.execute("insert into pages (id, edition, slug, url) values (1, 2024, 'japan', 'https://www.state.gov/j/')")
+    for url in ("https://www.state.gov/j/", "https://web.archive.org/j/"):
+        old.execute("insert into checks (page_id, url, outcome) values (1, ?, 'not_modified')", [url])
+    old.conn.commit()
+    old.close()
+    assert open_db(path).execute("select url from checks order by id").fetchall() == [
+        (None,),
+        ("https://web.archive.org/j/",),
+    ]
 
 
 def slow_pages(site: SampleSite, seconds: float) -> None:

@@ -40,7 +40,9 @@ def _stored(db_path: Path) -> dict[str, object]:
             "select s.country_key, x.name, x.position from sections x join snapshots s on s.id = x.snapshot_id"
             " order by 1, 3"
         ).fetchall(),
-        "checks": db.execute("select url, outcome, error_kind from checks order by url").fetchall(),
+        "checks": db.execute(
+            "select p.slug, c.url, c.outcome, c.error_kind from checks c join pages p on p.id = c.page_id order by 1"
+        ).fetchall(),
     }
 
 
@@ -63,7 +65,7 @@ def test_worker_processes_store_exactly_what_the_reader_threads_store(
     threads, processes = _stored(tmp_path / "threads.db"), _stored(tmp_path / "processes.db")
     for table in ("snapshots", "figures", "sections"):
         assert processes[table] == threads[table], table
-    assert [c[1:] for c in processes["checks"]] == [c[1:] for c in threads["checks"]]
+    assert processes["checks"] == threads["checks"]
 
 
 def test_a_sweep_of_known_pages_forks_nothing(

@@ -259,3 +259,10 @@ def m008_headline_figures(db: Database) -> None:
     # snapshot's bytes. Every row left is a headline, so the column that marked them goes too.
     db.execute("delete from figures where headline = 0")
     db.execute("alter table figures drop column headline")
+
+
+@migrations()
+def m009_check_urls(db: Database) -> None:
+    # A check row is written for every page on every sweep, and almost always names the page's own URL:
+    # it keeps the URL only when another one answered (a redirect, an archive host); null is the page's.
+    db.execute("update checks set url = null where url = (select p.url from pages p where p.id = checks.page_id)")

@@ -150,13 +150,17 @@ def record_check(
     message: str | None = None,
     snapshot_id: int | None = None,
 ) -> int:
+    """Log one check of a page. `url` is the URL that answered; it is stored only when it is not the page's
+    own (a redirect, an archive host), as a check row is written for every page on every sweep."""
     cursor = db.execute(
         """insert into checks (run_id, page_id, url, checked_at, status_code, etag, bytes, duration_ms, outcome,
-           error_kind, message, snapshot_id) values (?,?,?,?,?,?,?,?,?,?,?,?)""",
+           error_kind, message, snapshot_id)
+           values (?, ?, nullif(?, (select url from pages where id = ?)), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             run_id,
             page_id,
             url,
+            page_id,
             at,
             status_code,
             etag,
