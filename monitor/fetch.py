@@ -99,22 +99,21 @@ class _Watchdog:
 
     def __init__(self, seconds: float) -> None:
         self.fired = False
+        self.due = time.monotonic() + seconds
         self._owner = threading.get_ident()
         self._lock = threading.Lock()
         self._done = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
 
     def __enter__(self) -> _Watchdog:
-        self._timer.start()
+        _WATCHDOGS.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:  # after this the timer cannot touch a connection handed back to the pool
+        with self._lock:  # after this the watchdog cannot touch a connection handed back to the pool
             self._done = True
-        self._timer.cancel()
+        _WATCHDOGS.discard(self)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
             if self._done:
                 return
@@ -123,6 +122,40 @@ class _Watchdog:
             if sock is not None:
                 with contextlib.suppress(OSError):  # already closed: the read has ended anyway
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Watchdogs:
+    """One thread that fires every overdue watchdog. A timer thread per request cost about 0.3 ms of CPU
+    and a thread start's wait on every page; this thread starts once and sleeps until the next deadline."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._pending: set[_Watchdog] = set()
+        self._thread: threading.Thread | None = None
+
+    def add(self, watchdog: _Watchdog) -> None:
+        with self._wake:
+            self._pending.add(watchdog)
+            if self._thread is None or not self._thread.is_alive():  # a forked child inherits no threads
+                self._thread = threading.Thread(target=self._run, name="fetch-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def discard(self, watchdog: _Watchdog) -> None:
+        with self._wake:
+            self._pending.discard(watchdog)
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                for watchdog in [w for w in self._pending if w.due <= now]:
+                    self._pending.discard(watchdog)
+                    watchdog.fire()  # takes only the watchdog's own lock: __exit__ never holds it while waiting here
+                self._wake.wait(min((w.due for w in self._pending), default=now + 3600) - now)
+
+
+_WATCHDOGS = _Watchdogs()
 
 
 def make_session() -> requests.Session:

@@ -226,6 +226,20 @@ def test_a_page_within_the_deadline_is_kept(raw_server: tuple[int, list[bytes]])
     assert result.body == b"abcd"
 
 
+def test_every_deadline_is_kept_by_one_thread(httpserver: HTTPServer) -> None:
+    """A thread per request cost a thread start on every page; one thread watches them all."""
+    import threading
+
+    httpserver.expect_request("/p").respond_with_data(PAGE, content_type="text/html")
+    client = fetcher(FetchConfig(retries=0, min_interval=0, deadline=5))
+    before = {t.ident for t in threading.enumerate()}
+    for _ in range(20):
+        assert client.get(httpserver.url_for("/p")).status == 200
+    started = [t.name for t in threading.enumerate() if t.ident not in before]
+    assert started in ([], ["fetch-deadlines"]), started
+    assert sum(t.name == "fetch-deadlines" for t in threading.enumerate()) == 1
+
+
 def test_a_backslash_redirect_cannot_reach_a_host_outside_the_allow_list(httpserver: HTTPServer) -> None:
     # urlsplit reads the host after the "@" (allowed), requests connects to the one before it.
     foreign = HTTPServer(host="localhost", port=0)
