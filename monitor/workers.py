@@ -16,10 +16,14 @@ for a short sweep, so a dead worker costs speed and never a page.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -68,12 +72,35 @@ def _forked_pool(processes: int) -> ProcessPoolExecutor:
     # copy, page by page) the whole inherited heap.
     gc.freeze()
     try:
-        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("fork"), initializer=_end_with, initargs=(os.getpid(),)
+        )
         # The first task forks every worker: do it now, from this thread, before any reader thread starts.
         pool.submit(int).result()
     finally:
         gc.unfreeze()
     return pool
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: die with the sweep. A worker of a SIGKILLed sweep would otherwise wait forever on its
+    task queue, whose write end it inherited too, so it never sees the end of it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux: the kernel kills us when the sweep's thread ends
+    except (AttributeError, OSError):  # no prctl (not Linux): look for the parent once a second instead
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the sweep died before the line above took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _available_cores() -> int:

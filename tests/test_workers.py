@@ -3,6 +3,7 @@ costs no page."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,7 @@ from monitor.samples.server import SampleSite
 from monitor.workers import Workers
 from snapshots.store.db import open_db
 from snapshots.store.writes import SnapshotData
+from tests.fault_site import FaultSite
 from tests.test_pipeline import EDITION, config_for
 
 pytestmark = pytest.mark.skipif(
@@ -143,3 +145,42 @@ def test_a_release_compared_ahead_in_workers_records_what_in_line_comparison_rec
     recorded = _changes(ahead)
     assert any(kind == "tier" for kind, *_ in recorded)
     assert recorded == _changes(in_line)
+
+
+def test_workers_die_with_a_killed_sweep(site: FaultSite, tmp_path: Path) -> None:
+    """A SIGKILLed `tipwatch run` leaves no worker behind (they wait on a queue whose end they never see)."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import write_cron_file
+    from tests.test_pipeline import slow_pages, wait_for
+
+    db_path = tmp_path / "t.db"
+    config_path = write_cron_file(tmp_path, site.base_url, db_path, editions=[EDITION])
+    slow_pages(site, 0.5)
+    run = subprocess.Popen(
+        [sys.executable, "-c", "import monitor.workers as w; w.MIN_NEW_PAGES = 1\nfrom monitor.cli import main; main()",
+         "--config", str(config_path), "run", "--no-deliver"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    children: list[int] = []
+
+    def forked() -> bool:
+        children[:] = [int(p) for p in Path(f"/proc/{run.pid}/task/{run.pid}/children").read_text().split()]
+        return len(children) >= 2
+
+    try:
+        wait_for(forked)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+            time.sleep(0.05)
+        alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        assert alive == [], "the workers ended with the sweep"
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
