@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from snapshots.core.figures.caseless import Caseless
 from snapshots.core.figures.numbers import COUNT, LIST_SEPARATOR, NUMBER, QUALIFIER, unnamed
 
 LAW_ENFORCEMENT: tuple[str, ...] = ("investigations", "prosecutions", "convictions")
@@ -45,18 +46,16 @@ _COUNTING_VERB = (
     r"(?P<counting>opened|initiated|launched|began|started|conducted|secured|obtained|achieved|reported|recorded|"
     r"carried out|pursued)"
 )
-FIGURE = re.compile(
+FIGURE = Caseless(
     rf"\b(?:{_VERB}|{_NOUN_TRIGGER}|{_COUNTING_VERB})\s+(?:a total of\s+)?{COUNT}"
     # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
-    rf"(?:\s+(?P<modifiers>{MODIFIERS}){NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))",
-    re.IGNORECASE,
+    rf"(?:\s+(?P<modifiers>{MODIFIERS}){NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))"
 )
 # "Approximately 70 victims were identified ...", "Of the 61 victims identified, ...": the count comes first.
-PASSIVE = re.compile(
+PASSIVE = Caseless(
     rf"(?:\bof\s+the\s+|^\s*|(?<=[;,])\s*){COUNT}\s+(?P<modifiers>{MODIFIERS}){NOUN}\s+"
     r"(?:(?:were|was|had\s+been|have\s+been)\s+|(?:it|they|authorities|officials|police|courts|prosecutors)\s+)?"
-    r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b",
-    re.IGNORECASE,
+    r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b"
 )
 
 _SCOPE_PHRASE = (
@@ -81,26 +80,39 @@ RESTRICTION = re.compile(
     re.IGNORECASE,
 )
 # Subjects that are not the government: "NGOs identified 120 victims".
-OTHER_ACTOR = re.compile(
-    r"\b(?:NGOs?|civil society|international organizations?|IOM|foreign governments?|media|researchers|observers)\b",
-    re.IGNORECASE,
+OTHER_ACTOR = Caseless(
+    r"\b(?:ngos?|civil society|international organizations?|iom|foreign governments?|media|researchers|observers)\b",
+    words=(
+        "ngo",
+        "civil society",
+        "international organization",
+        "iom",
+        "foreign government",
+        "media",
+        "researchers",
+        "observers",
+    ),
 )
 GOVERNMENT_ACTOR = re.compile(
     r"government|authorities|police|law enforcement|officials|ministr|courts|prosecutors|judges|officers", re.I
 )
 # A total over several years or part of a year is not the period's figure.
-OTHER_PERIOD = re.compile(
+OTHER_PERIOD = Caseless(
     r"\b(?:between\s+(?:19|20)\d\d\s+and|from\s+(?:19|20)\d\d\s+(?:to|through|until)|since\s+(?:19|20)\d\d|"
     r"(?:over|in|during)\s+the\s+(?:past|last)\s+\w+\s+years|(?:first|second)\s+(?:half|quarter|six\s+months)|"
     r"cumulative(?:ly)?|to\s+date)\b",
-    re.IGNORECASE,
+    words=("between", "from", "since", "years", "first", "second", "cumulative", "date"),
 )
 # Counts a verb governs but that are not this period's new figure.
-NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
+NOT_NEW = Caseless(
+    r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$",
+    words=("continued", "not", "no longer", "attempted", "pending"),
+)
 # Until the next comma, what follows "compared with" or "up from" is the prior period's
 # ("compared with prosecuting 39 suspects and convicting 25 traffickers in 2022").
-IN_COMPARISON = re.compile(
-    r"(?:compared\s+(?:with|to)|(?:up|down|increase|decrease|rise|drop|decline)\s+from)\b[^,;()—–]*$", re.IGNORECASE
+IN_COMPARISON = Caseless(
+    r"(?:compared\s+(?:with|to)|(?:up|down|increase|decrease|rise|drop|decline)\s+from)\b[^,;()—–]*$",
+    words=("compared", "from"),
 )
 
 _YEAR_OR_PERIOD = (

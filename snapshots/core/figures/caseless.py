@@ -1,0 +1,69 @@
+"""Case-insensitive patterns run as fast as case-sensitive ones, with the same matches.
+
+Under re.IGNORECASE the engine lower-cases every character it compares and cannot skip ahead to the
+letters a pattern starts with, so scanning a sentence costs three to five times what the same scan,
+case-sensitive, of the sentence in lower case costs. The two scans find the same matches, at the same
+positions, when the pattern's letters are lower case ASCII and the text has none of the few characters
+that fold to an ASCII letter without being one (see `lowered`). Words that every match must hold rule a
+pattern out for a whole sentence with a substring test, before it is run at each figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Not ASCII letters, yet re.IGNORECASE matches each to one ("İ" and "ı" to i, "ſ" to s, the Kelvin sign to
+# k), and "İ" lower-cases to two characters. Any other character's lower case is one character that is an
+# ASCII letter only if it was one, and is a word, space or digit character exactly when it was:
+# tests/test_figures_caseless.py checks that against the engine over every code point.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """The text in lower case, character for character, when a case-sensitive search of it for lower-case
+    ASCII letters finds what re.IGNORECASE finds in the text; None when it has a character for which
+    that fails."""
+    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+        return None
+    return text.lower()
+
+
+class Caseless:
+    """A pattern matched without regard to case, and what every one of its matches holds.
+
+    `words`: lower-case strings such that every match, lower-cased, holds at least one of them; empty
+    when the pattern has no such words. Derive them from the pattern (one from each alternative that a
+    match must go through) and list them in tests/test_figures_caseless.py, which checks them."""
+
+    def __init__(self, source: str, words: tuple[str, ...] = ()) -> None:
+        letters = re.sub(r"\\.|\(\?P<\w+>", "", source)
+        if any(c != c.lower() or (c.isalpha() and not c.isascii()) for c in letters):
+            raise ValueError(f"a Caseless pattern is written in lower-case ASCII letters: {source!r}")
+        self.pattern = re.compile(source, re.IGNORECASE)
+        self._lower = re.compile(source)
+        self.words = words
+        self._any_word = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def possible(self, low: str | None) -> bool:
+        """False when no match can be in the text that `low` is lowered from: it holds none of the words."""
+        return low is None or self._any_word is None or self._any_word.search(low) is not None
+
+    def occurs_in(self, text: str, low: str | None) -> bool:
+        """Whether the pattern is in `text` (`low` is lowered(text))."""
+        if low is None:
+            return self.pattern.search(text) is not None
+        return self.possible(low) and self._lower.search(low) is not None
+
+    def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
+        """pattern.finditer(text) (`low` is lowered(text)): each match is found in `low`, then matched again
+        at its position in `text`, for its groups in their own case."""
+        if low is None:
+            yield from self.pattern.finditer(text)
+            return
+        if not self.possible(low):
+            return
+        for found in self._lower.finditer(low):
+            match = self.pattern.match(text, found.start())
+            assert match is not None and match.end() == found.end(), "lowered() broke its promise"
+            yield match
