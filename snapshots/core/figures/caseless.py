@@ -55,6 +55,10 @@ class Caseless:
             return self.pattern.search(text) is not None
         return self.possible(low) and self._lower.search(low) is not None
 
+    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+        """pattern.search(text) (`low` is lowered(text))."""
+        return next(self.finditer(text, low), None)
+
     def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
         """pattern.finditer(text) (`low` is lowered(text)): each match is found in `low`, then matched again
         at its position in `text`, for its groups in their own case."""

@@ -4,6 +4,7 @@ its prior-period figure, and the public functions over a sentence, a section and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def _measure(match: re.Match[str]) -> str | None:
         measure = measure_of_verb(match["verb"] or "")
         return measure if measure != "victims_identified" else None
     noun = match["noun"].lower()
-    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    noun_measure = _noun_measure(noun)
     if match["counting"]:
         # "opened 118 investigations": only a measure noun says what was counted.
         return noun_measure
@@ -64,10 +65,19 @@ def _measure(match: re.Match[str]) -> str | None:
     return _noun_verb_measure(noun, match["verb"])
 
 
+# The nouns and verbs are the few words of the NOUN and verb groups, in one case or another: a small
+# cache answers almost every figure.
+@functools.lru_cache(maxsize=256)
+def _noun_measure(noun: str) -> str | None:
+    """The law-enforcement measure a lower-case noun names ("prosecution", "convictions"), if any."""
+    return next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+
+
+@functools.lru_cache(maxsize=256)
 def _noun_verb_measure(noun: str, verb: str) -> str | None:
     """ "convicted 9 traffickers" is a conviction count; "identified 9 traffickers" is nothing."""
     noun, verb_measure = noun.lower(), measure_of_verb(verb)
-    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    noun_measure = _noun_measure(noun)
     if verb_measure == "victims_identified":
         return verb_measure if noun.startswith("victim") else None
     if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
@@ -107,10 +117,13 @@ def _by_government(sentence: _Sentence, start: int, end: int) -> bool:
 
 
 def _figures(text: str, section: str, low: str | None) -> list[Figure]:
+    actives, passives = list(FIGURE.finditer(text, low)), list(PASSIVE.finditer(text, low))
+    if not (actives or passives):
+        return []  # with no figure, no prior figure has one to go to
+    matches = sorted([*actives, *passives], key=re.Match.start) if actives and passives else actives or passives
     sentence = _Sentence(text, low, section, frozenset(p for p in _BEFORE_FIGURE if p.possible(low)))
     found: list[Figure] = []
     consumed = 0  # where the last figure's own phrases (split, list, previous) end
-    matches = sorted([*FIGURE.finditer(text, low), *PASSIVE.finditer(text, low)], key=lambda m: m.start())
     for match in matches:
         if match.start() < consumed:
             continue
@@ -135,7 +148,7 @@ def _figures(text: str, section: str, low: str | None) -> list[Figure]:
                     parts, rest = _parts(head, rest)
         found += [head, *parts]
         consumed = len(text) - len(rest)
-    return _previous_list(text, found)
+    return _previous_list(text, low, found)
 
 
 def _previous(rest: str) -> tuple[int | None, str]:
@@ -222,17 +235,17 @@ def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
     return (parts, rest[bracket.end() :]) if parts else None
 
 
-def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
+def _previous_list(sentence: str, low: str | None, found: list[Figure]) -> list[Figure]:
     """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
     figure goes to the one figure of its measure (scope all) that the sentence states."""
-    respectively = PREVIOUS_RESPECTIVELY.search(sentence)
+    respectively = PREVIOUS_RESPECTIVELY.search(sentence, low)
     if respectively:
         numbers = [parse_number(n) for n in re.findall(NUMBER, respectively["items"], re.IGNORECASE)]
         if len(numbers) == len(found) and all(f.scope == "all" and f.previous is None for f in found):
             return [_replace(f, previous=n) for f, n in zip(found, numbers, strict=True)]
         return found
-    found = _previous_by_gerund(sentence, found)
-    listed = PREVIOUS_LIST.search(sentence)
+    found = _previous_by_gerund(sentence, low, found)
+    listed = PREVIOUS_LIST.search(sentence, low)
     if not listed:
         return found
     previous: dict[str, int] = {}
@@ -243,12 +256,11 @@ def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
     return _give_previous(found, previous)
 
 
-def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
+def _previous_by_gerund(sentence: str, low: str | None, found: list[Figure]) -> list[Figure]:
     """ "identified 150 victims and referred 120 to services, compared with identifying 130 victims in
     2022": the gerund names the measure whose prior figure it is, however far back that figure is."""
-    previous = {
-        GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in PREVIOUS_GERUND.finditer(sentence)
-    }
+    found_previous = PREVIOUS_GERUND.finditer(sentence, low)
+    previous = {GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in found_previous}
     return _give_previous(found, previous)
 
 

@@ -3,6 +3,7 @@ something other than the period's figure (a subset, another actor, another perio
 
 from __future__ import annotations
 
+import functools
 import re
 
 from snapshots.core.figures.caseless import Caseless
@@ -150,21 +151,21 @@ MEASURE_LIST_ITEM = re.compile(
     rf"\s*,\s*(?:and\s+)?{COUNT}\s+{MODIFIERS}(?P<noun>investigations|prosecutions|convictions)\b", re.IGNORECASE
 )
 PREVIOUS_ITEM = rf"(?P<number>{NUMBER})\s+{MODIFIERS}(?P<noun>investigations|prosecutions|convictions|victims)\b"
-PREVIOUS_LIST = re.compile(
+PREVIOUS_LIST = Caseless(
     rf",\s*compared\s+(?:with|to)\s+(?P<items>{unnamed(PREVIOUS_ITEM)}(?:{LIST_SEPARATOR}{unnamed(PREVIOUS_ITEM)})+)"
     rf"\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 # ", compared with identifying 130 victims in 2022"
-PREVIOUS_GERUND = re.compile(
+PREVIOUS_GERUND = Caseless(
     r",\s*compared\s+(?:with|to)\s+(?P<gerund>investigating|prosecuting|charging|convicting|identifying)\s+"
     rf"(?P<previous>{NUMBER})(?:\s+{MODIFIERS}{NOUN})?\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 # ", compared with 58, 40, and 16, respectively, in 2022"
-PREVIOUS_RESPECTIVELY = re.compile(
+PREVIOUS_RESPECTIVELY = Caseless(
     rf",\s*compared\s+(?:with|to)\s+(?P<items>{NUMBER}(?:{LIST_SEPARATOR}{NUMBER})+),?\s+respectively,?\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 
 # "five unspecified" is read past but yields no figure.
@@ -194,12 +195,16 @@ def scope_of(text: str) -> str:
     return "sex" if "sex" in text else "all"
 
 
+# Both take the few words of the NOUN and verb groups, in one case or another: a small cache answers
+# almost every call.
+@functools.lru_cache(maxsize=256)
 def unit_of(noun: str) -> str:
     """ "12 suspects" and "63 victims" count people; "41 cases" and "118 investigations" count cases."""
     noun = noun.lower()
     return "persons" if noun.startswith("victim") or noun.rstrip("s") in _PERSON_NOUNS else "cases"
 
 
+@functools.lru_cache(maxsize=256)
 def measure_of_verb(verb: str) -> str | None:
     return next((m for stem, m in _VERB_MEASURE.items() if verb.lower().startswith(stem)), None)
 
