@@ -56,8 +56,11 @@ class Caseless:
         return self.possible(low) and self._lower.search(low) is not None
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
-        """pattern.search(text) (`low` is lowered(text))."""
-        return next(self.finditer(text, low), None)
+        """pattern.search(text) (`low` is lowered(text)), found as `finditer` finds its matches."""
+        if low is None:
+            return self.pattern.search(text)
+        found = self._lower.search(low) if self.possible(low) else None
+        return None if found is None else self._again(text, found)
 
     def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
         """pattern.finditer(text) (`low` is lowered(text)): each match is found in `low`, then matched again
@@ -68,6 +71,10 @@ class Caseless:
         if not self.possible(low):
             return
         for found in self._lower.finditer(low):
-            match = self.pattern.match(text, found.start())
-            assert match is not None and match.end() == found.end(), "lowered() broke its promise"
-            yield match
+            yield self._again(text, found)
+
+    def _again(self, text: str, found: re.Match[str]) -> re.Match[str]:
+        """The match in `text` of what was found in its lowered form."""
+        match = self.pattern.match(text, found.start())
+        assert match is not None and match.end() == found.end(), "lowered() broke its promise"
+        return match

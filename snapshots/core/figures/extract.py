@@ -8,8 +8,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from snapshots.core.figures.caseless import Caseless, lowered
 from snapshots.core.figures.not_reported import not_reported
@@ -85,8 +84,7 @@ def _noun_verb_measure(noun: str, verb: str) -> str | None:
     return verb_measure
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     """A sentence whose figures are being read: its text, lowered (see caseless.lowered), its section,
     and the checks on the words before a figure that the sentence's words leave possible."""
 
@@ -103,6 +101,7 @@ class _Sentence:
 
 
 _BEFORE_FIGURE = (NOT_NEW, IN_COMPARISON, OTHER_ACTOR, OTHER_PERIOD)
+_ON_LEAD_IN = frozenset((OTHER_ACTOR, OTHER_PERIOD))
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while)\s+")
 _LIST_OR_CLAUSE_END = re.compile(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$")
 
@@ -177,9 +176,10 @@ def _head(match: re.Match[str], sentence: _Sentence, found: list[Figure]) -> Fig
     start = match.start()
     if measure is None or sentence.has(NOT_NEW, 0, start) or sentence.has(IN_COMPARISON, 0, start):
         return None
-    lead_in = _lead_in(sentence.text, start)
-    if not _by_government(sentence, lead_in, start) or sentence.has(OTHER_PERIOD, lead_in, start):
-        return None
+    if not sentence.possible.isdisjoint(_ON_LEAD_IN):  # else both checks on the lead-in are sure to pass
+        lead_in = _lead_in(sentence.text, start)
+        if not _by_government(sentence, lead_in, start) or sentence.has(OTHER_PERIOD, lead_in, start):
+            return None
     if not passive and match["elided"] is not None:
         # "..., prosecuted 403" or "... and prosecutors indicted 37": a list or a coordinated clause.
         if not found or not _LIST_OR_CLAUSE_END.search(sentence.text[:start]):
@@ -238,6 +238,8 @@ def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
 def _previous_list(sentence: str, low: str | None, found: list[Figure]) -> list[Figure]:
     """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
     figure goes to the one figure of its measure (scope all) that the sentence states."""
+    if low is not None and "compared" not in low:
+        return found  # the word each of the three patterns holds (their Caseless words)
     respectively = PREVIOUS_RESPECTIVELY.search(sentence, low)
     if respectively:
         numbers = [parse_number(n) for n in re.findall(NUMBER, respectively["items"], re.IGNORECASE)]

@@ -56,7 +56,8 @@ FIGURE = Caseless(
 PASSIVE = Caseless(
     rf"(?:\bof\s+the\s+|^\s*|(?<=[;,])\s*){COUNT}\s+(?P<modifiers>{MODIFIERS}){NOUN}\s+"
     r"(?:(?:were|was|had\s+been|have\s+been)\s+|(?:it|they|authorities|officials|police|courts|prosecutors)\s+)?"
-    r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b"
+    r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b",
+    words=("investigated", "prosecuted", "charged", "indicted", "convicted", "identified"),
 )
 
 _SCOPE_PHRASE = (
