@@ -71,6 +71,12 @@ def _recased(text: str, rng: random.Random) -> str:
     return "".join(letters)
 
 
+def test_the_prior_figure_lists_are_ruled_out_by_compared_alone():
+    # extract._previous_list skips all three on a sentence without "compared".
+    for pattern in (phrases.PREVIOUS_LIST, phrases.PREVIOUS_GERUND, phrases.PREVIOUS_RESPECTIVELY):
+        assert pattern.words == ("compared",)
+
+
 @pytest.mark.parametrize("name", sorted(GUARDED))
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
@@ -90,3 +96,16 @@ def test_the_fast_search_finds_what_ignorecase_finds(name, sentence, rng):
     expected = [(m.span(), m.groupdict()) for m in pattern.pattern.finditer(text)]
     assert [(m.span(), m.groupdict()) for m in pattern.finditer(text, low)] == expected
     assert pattern.occurs_in(text, low) == bool(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(
+        st.one_of(st.from_regex(phrases.PASSIVE.pattern), st.sampled_from([";", ",", " ", "of", "of the ", "ſ", "A"])),
+        max_size=6,
+    )
+)
+def test_passive_tried_only_at_its_openings_finds_what_ignorecase_finds(pieces):
+    text = "".join(pieces)
+    expected = [(m.span(), m.groupdict()) for m in phrases.PASSIVE.pattern.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in phrases.PASSIVE.finditer(text, lowered(text))] == expected

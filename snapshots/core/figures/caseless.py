@@ -11,7 +11,7 @@ pattern out for a whole sentence with a substring test, before it is run at each
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 # Not ASCII letters, yet re.IGNORECASE matches each to one ("İ" and "ı" to i, "ſ" to s, the Kelvin sign to
 # k), and "İ" lower-cases to two characters. Any other character's lower case is one character that is an
@@ -34,9 +34,15 @@ class Caseless:
 
     `words`: lower-case strings such that every match, lower-cased, holds at least one of them; empty
     when the pattern has no such words. Derive them from the pattern (one from each alternative that a
-    match must go through) and list them in tests/test_figures_caseless.py, which checks them."""
+    match must go through) and list them in tests/test_figures_caseless.py, which checks them.
 
-    def __init__(self, source: str, words: tuple[str, ...] = ()) -> None:
+    `starts`, for a pattern whose opening the engine cannot skip to quickly: given the lowered text, the
+    positions, in ascending order, where a match may start (every start must be among them); the
+    pattern is then tried at those positions only. The pattern must not match the empty string."""
+
+    def __init__(
+        self, source: str, words: tuple[str, ...] = (), starts: Callable[[str], Iterable[int]] | None = None
+    ) -> None:
         letters = re.sub(r"\\.|\(\?P<\w+>", "", source)
         if any(c != c.lower() or (c.isalpha() and not c.isascii()) for c in letters):
             raise ValueError(f"a Caseless pattern is written in lower-case ASCII letters: {source!r}")
@@ -44,6 +50,7 @@ class Caseless:
         self._lower = re.compile(source)
         self.words = words
         self._any_word = re.compile("|".join(map(re.escape, words))) if words else None
+        self._starts = starts
 
     def possible(self, low: str | None) -> bool:
         """False when no match can be in the text that `low` is lowered from: it holds none of the words."""
@@ -59,8 +66,7 @@ class Caseless:
         """pattern.search(text) (`low` is lowered(text)), found as `finditer` finds its matches."""
         if low is None:
             return self.pattern.search(text)
-        found = self._lower.search(low) if self.possible(low) else None
-        return None if found is None else self._again(text, found)
+        return next(self.finditer(text, low), None)
 
     def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
         """pattern.finditer(text) (`low` is lowered(text)): each match is found in `low`, then matched again
@@ -70,8 +76,18 @@ class Caseless:
             return
         if not self.possible(low):
             return
-        for found in self._lower.finditer(low):
+        for found in self._lower.finditer(low) if self._starts is None else self._at_starts(low, self._starts):
             yield self._again(text, found)
+
+    def _at_starts(self, low: str, starts: Callable[[str], Iterable[int]]) -> Iterator[re.Match[str]]:
+        """What finditer finds in `low`, tried at the given starts only: a match at the first start where
+        there is one, then at the first start from its end on, and so on."""
+        end = 0
+        for start in starts(low):
+            if start >= end and (found := self._lower.match(low, start)):
+                assert found.end() > start, "a pattern with starts matches no empty string"
+                yield found
+                end = found.end()
 
     def _again(self, text: str, found: re.Match[str]) -> re.Match[str]:
         """The match in `text` of what was found in its lowered form."""

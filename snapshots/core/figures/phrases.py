@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from snapshots.core.figures.caseless import Caseless
 from snapshots.core.figures.numbers import COUNT, LIST_SEPARATOR, NUMBER, QUALIFIER, unnamed
@@ -52,12 +53,25 @@ FIGURE = Caseless(
     # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
     rf"(?:\s+(?P<modifiers>{MODIFIERS}){NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))"
 )
+# PASSIVE opens with "of the", at the text's start, or just after a ";" or a comma. All alternatives
+# here start with a literal, so the engine skips straight to them instead of trying every position.
+_PASSIVE_OPENING = re.compile(";|,|of")
+
+
+def _passive_starts(low: str) -> Iterator[int]:
+    """Where a PASSIVE match may start in the lowered text, in ascending order."""
+    yield 0
+    for opening in _PASSIVE_OPENING.finditer(low):
+        yield opening.start() if opening.group(0) == "of" else opening.end()
+
+
 # "Approximately 70 victims were identified ...", "Of the 61 victims identified, ...": the count comes first.
 PASSIVE = Caseless(
     rf"(?:\bof\s+the\s+|^\s*|(?<=[;,])\s*){COUNT}\s+(?P<modifiers>{MODIFIERS}){NOUN}\s+"
     r"(?:(?:were|was|had\s+been|have\s+been)\s+|(?:it|they|authorities|officials|police|courts|prosecutors)\s+)?"
     r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b",
     words=("investigated", "prosecuted", "charged", "indicted", "convicted", "identified"),
+    starts=_passive_starts,
 )
 
 _SCOPE_PHRASE = (
