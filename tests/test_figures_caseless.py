@@ -59,6 +59,11 @@ def test_a_caseless_pattern_is_written_in_lower_case():
     assert Caseless(r"(?P<noun>ngos?)\s+\w+\b").pattern.flags & re.IGNORECASE
 
 
+def _caseless(match: re.Match[str]) -> tuple[tuple[int, int], dict[str, str | None]]:
+    """Where a match is and its groups, without regard to case (how the figure readers read them)."""
+    return match.span(), {name: None if value is None else value.lower() for name, value in match.groupdict().items()}
+
+
 SENTENCES = [item.sentence for item in CORPUS]
 
 
@@ -93,8 +98,8 @@ def test_the_fast_search_finds_what_ignorecase_finds(name, sentence, rng):
     pattern = PATTERNS[name]
     text = _recased(sentence, rng)
     low = lowered(text)
-    expected = [(m.span(), m.groupdict()) for m in pattern.pattern.finditer(text)]
-    assert [(m.span(), m.groupdict()) for m in pattern.finditer(text, low)] == expected
+    expected = [_caseless(m) for m in pattern.pattern.finditer(text)]
+    assert [_caseless(m) for m in pattern.finditer(text, low)] == expected
     assert pattern.occurs_in(text, low) == bool(expected)
 
 
@@ -107,5 +112,5 @@ def test_the_fast_search_finds_what_ignorecase_finds(name, sentence, rng):
 )
 def test_passive_tried_only_at_its_openings_finds_what_ignorecase_finds(pieces):
     text = "".join(pieces)
-    expected = [(m.span(), m.groupdict()) for m in phrases.PASSIVE.pattern.finditer(text)]
-    assert [(m.span(), m.groupdict()) for m in phrases.PASSIVE.finditer(text, lowered(text))] == expected
+    expected = [_caseless(m) for m in phrases.PASSIVE.pattern.finditer(text)]
+    assert [_caseless(m) for m in phrases.PASSIVE.finditer(text, lowered(text))] == expected

@@ -1,4 +1,4 @@
-"""Case-insensitive patterns run as fast as case-sensitive ones, with the same matches.
+"""Case-insensitive patterns run as fast as case-sensitive ones, with matches at the same places.
 
 Under re.IGNORECASE the engine lower-cases every character it compares and cannot skip ahead to the
 letters a pattern starts with, so scanning a sentence costs three to five times what the same scan,
@@ -6,6 +6,9 @@ case-sensitive, of the sentence in lower case costs. The two scans find the same
 positions, when the pattern's letters are lower case ASCII and the text has none of the few characters
 that fold to an ASCII letter without being one (see `lowered`). Words that every match must hold rule a
 pattern out for a whole sentence with a substring test, before it is run at each figure.
+
+A match found in the lowered text is a match in that text: its groups are in lower case, which is all
+the figure readers need (they lower-case every group they read).
 """
 
 from __future__ import annotations
@@ -64,20 +67,20 @@ class Caseless:
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
         """pattern.search(text) (`low` is lowered(text)), found as `finditer` finds its matches."""
-        if low is None:
-            return self.pattern.search(text)
         return next(self.finditer(text, low), None)
 
     def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
-        """pattern.finditer(text) (`low` is lowered(text)): each match is found in `low`, then matched again
-        at its position in `text`, for its groups in their own case."""
+        """The matches of pattern.finditer(text), at the same places; found in `low` (lowered(text)) when
+        it is given, and then with their groups in lower case."""
         if low is None:
-            yield from self.pattern.finditer(text)
-            return
+            return self.pattern.finditer(text)
         if not self.possible(low):
-            return
-        for found in self._lower.finditer(low) if self._starts is None else self._at_starts(low, self._starts):
-            yield self._again(text, found)
+            return iter(())
+        return self._lower.finditer(low) if self._starts is None else self._at_starts(low, self._starts)
+
+    def found(self, match: re.Match[str]) -> bool:
+        """Whether the match is one of this pattern's."""
+        return match.re is self._lower or match.re is self.pattern
 
     def _at_starts(self, low: str, starts: Callable[[str], Iterable[int]]) -> Iterator[re.Match[str]]:
         """What finditer finds in `low`, tried at the given starts only: a match at the first start where
@@ -88,9 +91,3 @@ class Caseless:
                 assert found.end() > start, "a pattern with starts matches no empty string"
                 yield found
                 end = found.end()
-
-    def _again(self, text: str, found: re.Match[str]) -> re.Match[str]:
-        """The match in `text` of what was found in its lowered form."""
-        match = self.pattern.match(text, found.start())
-        assert match is not None and match.end() == found.end(), "lowered() broke its promise"
-        return match

@@ -171,7 +171,7 @@ def _previous(rest: str) -> tuple[int | None, str]:
 
 def _head(match: re.Match[str], sentence: _Sentence, found: list[Figure]) -> Figure | None:
     """The figure a governing verb or noun and its count make, before what follows it is read."""
-    passive = match.re is PASSIVE.pattern
+    passive = PASSIVE.found(match)
     measure = _noun_verb_measure(match["noun"], match["passive"]) if passive else _measure(match)
     start = match.start()
     if measure is None or sentence.has(NOT_NEW, 0, start) or sentence.has(IN_COMPARISON, 0, start):
