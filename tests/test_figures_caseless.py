@@ -114,3 +114,14 @@ def test_passive_tried_only_at_its_openings_finds_what_ignorecase_finds(pieces):
     text = "".join(pieces)
     expected = [_caseless(m) for m in phrases.PASSIVE.pattern.finditer(text)]
     assert [_caseless(m) for m in phrases.PASSIVE.finditer(text, lowered(text))] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(item=st.sampled_from(CORPUS), rng=st.randoms(use_true_random=False))
+def test_a_sentence_gives_the_same_figures_read_fast_or_with_ignorecase_throughout(item, rng):
+    text = _recased(item.sentence, rng)
+    low = lowered(text)
+    assert extract._figures(text, item.section, low) == extract._figures(text, item.section, None)
+    assert list(not_reported.not_reported(text, item.section, low)) == list(
+        not_reported.not_reported(text, item.section, None)
+    )
