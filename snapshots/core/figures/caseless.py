@@ -41,7 +41,9 @@ class Caseless:
 
     `starts`, for a pattern whose opening the engine cannot skip to quickly: given the lowered text, the
     positions, in ascending order, where a match may start (every start must be among them); the
-    pattern is then tried at those positions only. The pattern must not match the empty string."""
+    pattern is then tried at those positions only. The pattern must not match the empty string.
+
+    Each search takes the text and `low`, lowered(text); without `low` it is the plain re.IGNORECASE search."""
 
     def __init__(
         self, source: str, words: tuple[str, ...] = (), starts: Callable[[str], Iterable[int]] | None = None
@@ -65,17 +67,17 @@ class Caseless:
                 return True
         return not self.words
 
-    def occurs_in(self, text: str, low: str | None) -> bool:
+    def occurs_in(self, text: str, low: str | None = None) -> bool:
         """Whether the pattern is in `text` (`low` is lowered(text))."""
         if low is None:
             return self.pattern.search(text) is not None
         return self.possible(low) and self._lower.search(low) is not None
 
-    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+    def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
         """pattern.search(text) (`low` is lowered(text)), found as `finditer` finds its matches."""
         return next(self.finditer(text, low), None)
 
-    def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         """The matches of pattern.finditer(text), at the same places; found in `low` (lowered(text)) when
         it is given, and then with their groups in lower case."""
         if low is None:
