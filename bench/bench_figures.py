@@ -8,10 +8,15 @@ previous, unit, reported); one wrong field is a false positive and a miss. The l
 precision when the prior figure is not checked: how often a figure's value itself is wrong.
 
     .venv/bin/python bench/bench_figures.py [ROUNDS]
+    .venv/bin/python bench/bench_figures.py --dump FILE   # every input's sentences and figures, as JSON
+
+The dump is the check for a change that must not change output (a speed-up): dump before and after,
+and compare the two files byte for byte.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -23,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from snapshots.core.figures import MEASURES, extract_figures, figures_in_text  # noqa: E402
+from snapshots.core.figures import MEASURES, extract_figures, figures_in_text, sentences  # noqa: E402
 from tests.figures_corpus import HELD_OUT_SETS, TUNING, Labelled, load_corpus  # noqa: E402
 
 
@@ -131,7 +136,72 @@ def _pages(reports):
     return [(year, slug) for slug, country in reports.countries.items() for year in country.editions]
 
 
+def dump_inputs():
+    """(name, narrative) for every narrative the extractor can be checked on: the full mirror (190 countries,
+    three editions), the bundled samples as released and as revised, every page fixture that parses, every
+    narrative of the compare pairs, and the seed text."""
+    from monitor.errors import ParseError
+    from monitor.parse import parse_narrative
+    from monitor.samples.data import load_reports
+    from monitor.samples.site import render_country
+    from snapshots.core.models import Narrative
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from mirror import synthetic_reports
+
+    mirror = synthetic_reports(countries=190, editions=(2023, 2024, 2025), seed=0)
+    for year, slug in _pages(mirror):
+        yield f"mirror/{year}/{slug}", parse_narrative(render_country(year, slug, reports=mirror))
+    samples = load_reports()
+    for year, slug in _pages(samples):
+        for revised in (False, True):
+            yield f"sample/{year}/{slug}/{revised}", parse_narrative(render_country(year, slug, revised=revised))
+    fixtures = ROOT / "tests" / "fixtures"
+    for path in sorted((fixtures / "pages").iterdir()):
+        if path.suffix not in (".html", ".txt", ".bin", ".pdf"):
+            continue
+        try:
+            yield f"page/{path.name}", parse_narrative(path.read_bytes())
+        except ParseError:
+            continue
+    for path in sorted((fixtures / "pairs").glob("*/*.json")):
+        if path.name != "expected.json":
+            yield f"pair/{path.parent.name}/{path.name}", Narrative.from_json(path.read_text(encoding="utf-8"))
+    seed = Path("/work/shared/seed/gvnet-japan-2023.txt")
+    if seed.exists():
+        yield "seed", parse_narrative(seed.read_bytes())
+
+
+def dump(path: Path) -> None:
+    """Every input's sentences (all its texts) and figures (extract_figures, and figures_in_text on every
+    section), then every labelled sentence's figures, as one JSON file."""
+    out: dict[str, object] = {}
+    for name, narrative in dump_inputs():
+        texts = {"summary": narrative.summary, **narrative.sections}
+        out[name] = {
+            "figures": [f.to_json() for f in extract_figures(narrative)],
+            "sections": {
+                section: {
+                    "sentences": sentences(text),
+                    "figures": [f.to_json() for f in figures_in_text(text, section)],
+                }
+                for section, text in texts.items()
+            },
+        }
+    for corpus in (TUNING, *HELD_OUT_SETS):
+        for index, item in enumerate(load_corpus(corpus)):
+            out[f"corpus/{corpus.name}/{index}"] = {
+                "sentences": sentences(item.sentence),
+                "figures": [f.to_json() for f in figures_in_text(item.sentence, item.section)],
+            }
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(out)} inputs dumped to {path}")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--dump"]:
+        dump(Path(sys.argv[2]))
+        return
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     held_out = []
     for path in HELD_OUT_SETS:

@@ -66,6 +66,38 @@ def test_sentences_are_verbatim_and_split_at_sentence_ends_only():
     ]
 
 
+def test_sentences_do_not_end_at_abbreviations_but_do_end_after_closing_quotes_and_brackets():
+    text = (
+        "The U.S. Embassy and Mr. Sato met Ms. Kim and Dr. Ito.  Law No. 3 and St. Mary vs. Smith applied! "
+        "Did the court rule? “It did.” Judges agreed (see Annex.) Later, it said “stop!”\n"
+        "Then the XNo. Office closed.  Officials met at dawn. Courts sat on Tuesday."
+    )
+    assert sentences(text) == [
+        "The U.S. Embassy and Mr. Sato met Ms. Kim and Dr. Ito.",
+        "Law No. 3 and St. Mary vs. Smith applied!",
+        "Did the court rule?",
+        "“It did.”",
+        "Judges agreed (see Annex.)",
+        "Later, it said “stop!”",
+        # "XNo." is a word of its own, not the abbreviation: the sentence ends there.
+        "Then the XNo.",
+        "Office closed.",
+        "Officials met at dawn.",
+        "Courts sat on Tuesday.",
+    ]
+
+
+def test_sentences_end_only_before_a_capital_quote_or_bracket_and_keep_their_text_verbatim():
+    text = 'It met 3 times. it paused.  "Next" came. (Aside.) 4 more.\n \nA new paragraph.  \t Last one'
+    assert sentences(text) == [
+        "It met 3 times. it paused.",
+        '"Next" came.',
+        "(Aside.) 4 more.",
+        "A new paragraph.",
+        "Last one",
+    ]
+
+
 def _narrative(summary: str, prosecution: str, protection: str, edition: int = 2024) -> Narrative:
     return Narrative(
         country="JAPAN",

@@ -4,11 +4,13 @@ its prior-period figure, and the public functions over a sentence, a section and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+from snapshots.core.figures.caseless import Caseless, lowered
 from snapshots.core.figures.not_reported import not_reported
 from snapshots.core.figures.numbers import NUMBER, parse_number
 from snapshots.core.figures.phrases import (
@@ -52,7 +54,7 @@ def _measure(match: re.Match[str]) -> str | None:
         measure = measure_of_verb(match["verb"] or "")
         return measure if measure != "victims_identified" else None
     noun = match["noun"].lower()
-    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    noun_measure = _noun_measure(noun)
     if match["counting"]:
         # "opened 118 investigations": only a measure noun says what was counted.
         return noun_measure
@@ -62,10 +64,19 @@ def _measure(match: re.Match[str]) -> str | None:
     return _noun_verb_measure(noun, match["verb"])
 
 
+# The nouns and verbs are the few words of the NOUN and verb groups, in one case or another: a small
+# cache answers almost every figure.
+@functools.lru_cache(maxsize=256)
+def _noun_measure(noun: str) -> str | None:
+    """The law-enforcement measure a lower-case noun names ("prosecution", "convictions"), if any."""
+    return next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+
+
+@functools.lru_cache(maxsize=256)
 def _noun_verb_measure(noun: str, verb: str) -> str | None:
     """ "convicted 9 traffickers" is a conviction count; "identified 9 traffickers" is nothing."""
     noun, verb_measure = noun.lower(), measure_of_verb(verb)
-    noun_measure = next((m for m in LAW_ENFORCEMENT if noun.startswith(m[:-1])), None)
+    noun_measure = _noun_measure(noun)
     if verb_measure == "victims_identified":
         return verb_measure if noun.startswith("victim") else None
     if noun.startswith("victim") or (noun_measure and noun_measure != verb_measure):
@@ -73,26 +84,52 @@ def _noun_verb_measure(noun: str, verb: str) -> str | None:
     return verb_measure
 
 
-def _lead_in(sentence: str, verb_start: int) -> str:
-    """The words of the verb's own clause before it: its subject and any time it is set in."""
-    return re.split(r"[;:]|,\s+(?:and|but|while)\s+", sentence[:verb_start])[-1]
+class _Sentence(NamedTuple):
+    """A sentence whose figures are being read: its text, lowered (see caseless.lowered), its section,
+    and the checks on the words before a figure that the sentence's words leave possible."""
+
+    text: str
+    low: str | None
+    section: str
+    possible: frozenset[Caseless]
+
+    def has(self, pattern: Caseless, start: int, end: int) -> bool:
+        """Whether the pattern occurs in the sentence's text[start:end]."""
+        if pattern not in self.possible:
+            return False
+        return pattern.occurs_in(self.text[start:end], None if self.low is None else self.low[start:end])
 
 
-def _by_government(lead_in: str) -> bool:
-    return not (OTHER_ACTOR.search(lead_in) and not GOVERNMENT_ACTOR.search(lead_in))
+_BEFORE_FIGURE = (NOT_NEW, IN_COMPARISON, OTHER_ACTOR, OTHER_PERIOD)
+_ON_LEAD_IN = frozenset((OTHER_ACTOR, OTHER_PERIOD))
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while)\s+")
+_LIST_OR_CLAUSE_END = re.compile(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$")
 
 
-def _figures(sentence: str, section: str) -> list[Figure]:
+def _lead_in(sentence: str, verb_start: int) -> int:
+    """Where the words of the verb's own clause before it start: its subject and any time it is set in."""
+    return verb_start - len(_CLAUSE_BREAK.split(sentence[:verb_start])[-1])
+
+
+def _by_government(sentence: _Sentence, start: int, end: int) -> bool:
+    return not (sentence.has(OTHER_ACTOR, start, end) and GOVERNMENT_ACTOR.search(sentence.text[start:end]) is None)
+
+
+def _figures(text: str, section: str, low: str | None) -> list[Figure]:
+    actives, passives = list(FIGURE.finditer(text, low)), list(PASSIVE.finditer(text, low))
+    if not (actives or passives):
+        return []  # with no figure, no prior figure has one to go to
+    matches = sorted([*actives, *passives], key=re.Match.start) if actives and passives else actives or passives
+    sentence = _Sentence(text, low, section, frozenset(p for p in _BEFORE_FIGURE if p.possible(low)))
     found: list[Figure] = []
     consumed = 0  # where the last figure's own phrases (split, list, previous) end
-    matches = sorted([*FIGURE.finditer(sentence), *PASSIVE.finditer(sentence)], key=lambda m: m.start())
     for match in matches:
         if match.start() < consumed:
             continue
-        head = _head(match, sentence, section, found)
+        head = _head(match, sentence, found)
         if head is None:
             continue
-        rest = sentence[match.end() :]
+        rest = text[match.end() :]
         trailing = TRAILING_SCOPE.match(rest)
         if trailing:
             head = _replace(head, scope=head.scope if head.scope != "all" else scope_of(trailing.group(0)))
@@ -109,8 +146,8 @@ def _figures(sentence: str, section: str) -> list[Figure]:
                 if not parts:  # "(21 in 2022), including 25 for sex trafficking and eight for labor trafficking"
                     parts, rest = _parts(head, rest)
         found += [head, *parts]
-        consumed = len(sentence) - len(rest)
-    return _previous_list(sentence, found)
+        consumed = len(text) - len(rest)
+    return _previous_list(text, low, found)
 
 
 def _previous(rest: str) -> tuple[int | None, str]:
@@ -132,25 +169,27 @@ def _previous(rest: str) -> tuple[int | None, str]:
         rest = rest[skip.end() :]
 
 
-def _head(match: re.Match[str], sentence: str, section: str, found: list[Figure]) -> Figure | None:
+def _head(match: re.Match[str], sentence: _Sentence, found: list[Figure]) -> Figure | None:
     """The figure a governing verb or noun and its count make, before what follows it is read."""
-    passive = match.re is PASSIVE
+    passive = PASSIVE.found(match)
     measure = _noun_verb_measure(match["noun"], match["passive"]) if passive else _measure(match)
-    before = sentence[: match.start()]
-    if measure is None or NOT_NEW.search(before) or IN_COMPARISON.search(before):
+    start = match.start()
+    if measure is None or sentence.has(NOT_NEW, 0, start) or sentence.has(IN_COMPARISON, 0, start):
         return None
-    lead_in = _lead_in(sentence, match.start())
-    if not _by_government(lead_in) or OTHER_PERIOD.search(lead_in):
-        return None
+    if not sentence.possible.isdisjoint(_ON_LEAD_IN):  # else both checks on the lead-in are sure to pass
+        lead_in = _lead_in(sentence.text, start)
+        if not _by_government(sentence, lead_in, start) or sentence.has(OTHER_PERIOD, lead_in, start):
+            return None
     if not passive and match["elided"] is not None:
         # "..., prosecuted 403" or "... and prosecutors indicted 37": a list or a coordinated clause.
-        if not found or not re.search(r"(?:,|\band)(?:\s+(?:the\s+)?[a-z]+)?\s*$", sentence[: match.start()]):
+        if not found or not _LIST_OR_CLAUSE_END.search(sentence.text[:start]):
             return None
         unit, scope = found[-1].unit, "all"
     else:
         unit = unit_of(match["noun"])
         scope = scope_of(match["modifiers"])
-    return Figure(measure, parse_number(match["number"]), _qualifier(match), scope, None, section, sentence, True, unit)
+    number, qualifier = parse_number(match["number"]), _qualifier(match)
+    return Figure(measure, number, qualifier, scope, None, sentence.section, sentence.text, True, unit)
 
 
 def _parts(head: Figure, rest: str) -> tuple[list[Figure], str]:
@@ -196,17 +235,19 @@ def _breakdown(head: Figure, rest: str) -> tuple[list[Figure], str] | None:
     return (parts, rest[bracket.end() :]) if parts else None
 
 
-def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
+def _previous_list(sentence: str, low: str | None, found: list[Figure]) -> list[Figure]:
     """ ", compared with 31 investigations, 12 prosecutions, and four convictions in 2022": each prior
     figure goes to the one figure of its measure (scope all) that the sentence states."""
-    respectively = PREVIOUS_RESPECTIVELY.search(sentence)
+    if low is not None and "compared" not in low:
+        return found  # the word each of the three patterns holds (their Caseless words)
+    respectively = PREVIOUS_RESPECTIVELY.search(sentence, low)
     if respectively:
         numbers = [parse_number(n) for n in re.findall(NUMBER, respectively["items"], re.IGNORECASE)]
         if len(numbers) == len(found) and all(f.scope == "all" and f.previous is None for f in found):
             return [_replace(f, previous=n) for f, n in zip(found, numbers, strict=True)]
         return found
-    found = _previous_by_gerund(sentence, found)
-    listed = PREVIOUS_LIST.search(sentence)
+    found = _previous_by_gerund(sentence, low, found)
+    listed = PREVIOUS_LIST.search(sentence, low)
     if not listed:
         return found
     previous: dict[str, int] = {}
@@ -217,18 +258,19 @@ def _previous_list(sentence: str, found: list[Figure]) -> list[Figure]:
     return _give_previous(found, previous)
 
 
-def _previous_by_gerund(sentence: str, found: list[Figure]) -> list[Figure]:
+def _previous_by_gerund(sentence: str, low: str | None, found: list[Figure]) -> list[Figure]:
     """ "identified 150 victims and referred 120 to services, compared with identifying 130 victims in
     2022": the gerund names the measure whose prior figure it is, however far back that figure is."""
-    previous = {
-        GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in PREVIOUS_GERUND.finditer(sentence)
-    }
+    found_previous = PREVIOUS_GERUND.finditer(sentence, low)
+    previous = {GERUND_MEASURE[m["gerund"].lower()]: parse_number(m["previous"]) for m in found_previous}
     return _give_previous(found, previous)
 
 
 def _give_previous(found: list[Figure], previous: dict[str, int]) -> list[Figure]:
     """Each prior figure to the one figure of its measure (scope all) that has none yet; a measure the
     sentence states twice is ambiguous and gets nothing."""
+    if not previous:
+        return found
     counts = Counter(f.measure for f in found if f.scope == "all")
     return [
         _replace(f, previous=previous[f.measure])
@@ -269,14 +311,15 @@ def _continuation(match: re.Match[str], head: Figure) -> Figure | None:
 
 
 # Most sentences name no measure at all; one cheap look spares them the full patterns.
-_MENTIONS = re.compile(r"investigat|prosecut|charg|indict|convict|identif|did\s+not", re.IGNORECASE)
+_MENTIONS = Caseless(r"investigat|prosecut|charg|indict|convict|identif|did\s+not")
 
 
 def figures_in_sentence(sentence: str, section: str) -> tuple[Figure, ...]:
     """Every figure one sentence states, in the order it states them."""
-    if not _MENTIONS.search(sentence):
+    low = lowered(sentence)
+    if not _MENTIONS.occurs_in(sentence, low):
         return ()
-    return (*_figures(sentence, section), *not_reported(sentence, section))
+    return (*_figures(sentence, section, low), *not_reported(sentence, section, low))
 
 
 def figures_in_text(text: str, section: str) -> tuple[Figure, ...]:

@@ -3,8 +3,11 @@ something other than the period's figure (a subset, another actor, another perio
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
+from snapshots.core.figures.caseless import Caseless
 from snapshots.core.figures.numbers import COUNT, LIST_SEPARATOR, NUMBER, QUALIFIER, unnamed
 
 LAW_ENFORCEMENT: tuple[str, ...] = ("investigations", "prosecutions", "convictions")
@@ -45,18 +48,30 @@ _COUNTING_VERB = (
     r"(?P<counting>opened|initiated|launched|began|started|conducted|secured|obtained|achieved|reported|recorded|"
     r"carried out|pursued)"
 )
-FIGURE = re.compile(
+FIGURE = Caseless(
     rf"\b(?:{_VERB}|{_NOUN_TRIGGER}|{_COUNTING_VERB})\s+(?:a total of\s+)?{COUNT}"
     # "prosecuted 24 alleged traffickers and convicted 17, ...": the noun may be left to the figure before.
-    rf"(?:\s+(?P<modifiers>{MODIFIERS}){NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))",
-    re.IGNORECASE,
+    rf"(?:\s+(?P<modifiers>{MODIFIERS}){NOUN}|(?P<elided>(?=\s*(?:[,.;(]|$)|\s+(?:and|but)\s+[a-z]+ed\b)))"
 )
+# PASSIVE opens with "of the", at the text's start, or just after a ";" or a comma. All alternatives
+# here start with a literal, so the engine skips straight to them instead of trying every position.
+_PASSIVE_OPENING = re.compile(";|,|of")
+
+
+def _passive_starts(low: str) -> Iterator[int]:
+    """Where a PASSIVE match may start in the lowered text, in ascending order."""
+    yield 0
+    for opening in _PASSIVE_OPENING.finditer(low):
+        yield opening.start() if opening.group(0) == "of" else opening.end()
+
+
 # "Approximately 70 victims were identified ...", "Of the 61 victims identified, ...": the count comes first.
-PASSIVE = re.compile(
+PASSIVE = Caseless(
     rf"(?:\bof\s+the\s+|^\s*|(?<=[;,])\s*){COUNT}\s+(?P<modifiers>{MODIFIERS}){NOUN}\s+"
     r"(?:(?:were|was|had\s+been|have\s+been)\s+|(?:it|they|authorities|officials|police|courts|prosecutors)\s+)?"
     r"(?P<passive>investigated|prosecuted|charged|indicted|convicted|identified)\b",
-    re.IGNORECASE,
+    words=("investigated", "prosecuted", "charged", "indicted", "convicted", "identified"),
+    starts=_passive_starts,
 )
 
 _SCOPE_PHRASE = (
@@ -81,26 +96,39 @@ RESTRICTION = re.compile(
     re.IGNORECASE,
 )
 # Subjects that are not the government: "NGOs identified 120 victims".
-OTHER_ACTOR = re.compile(
-    r"\b(?:NGOs?|civil society|international organizations?|IOM|foreign governments?|media|researchers|observers)\b",
-    re.IGNORECASE,
+OTHER_ACTOR = Caseless(
+    r"\b(?:ngos?|civil society|international organizations?|iom|foreign governments?|media|researchers|observers)\b",
+    words=(
+        "ngo",
+        "civil society",
+        "international organization",
+        "iom",
+        "foreign government",
+        "media",
+        "researchers",
+        "observers",
+    ),
 )
 GOVERNMENT_ACTOR = re.compile(
     r"government|authorities|police|law enforcement|officials|ministr|courts|prosecutors|judges|officers", re.I
 )
 # A total over several years or part of a year is not the period's figure.
-OTHER_PERIOD = re.compile(
+OTHER_PERIOD = Caseless(
     r"\b(?:between\s+(?:19|20)\d\d\s+and|from\s+(?:19|20)\d\d\s+(?:to|through|until)|since\s+(?:19|20)\d\d|"
     r"(?:over|in|during)\s+the\s+(?:past|last)\s+\w+\s+years|(?:first|second)\s+(?:half|quarter|six\s+months)|"
     r"cumulative(?:ly)?|to\s+date)\b",
-    re.IGNORECASE,
+    words=("between", "from", "since", "years", "first", "second", "cumulative", "date"),
 )
 # Counts a verb governs but that are not this period's new figure.
-NOT_NEW = re.compile(r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$", re.IGNORECASE)
+NOT_NEW = Caseless(
+    r"(?:continued(?:\s+to)?|not|no longer|attempted\s+to|pending)\s+$",
+    words=("continued", "not", "no longer", "attempted", "pending"),
+)
 # Until the next comma, what follows "compared with" or "up from" is the prior period's
 # ("compared with prosecuting 39 suspects and convicting 25 traffickers in 2022").
-IN_COMPARISON = re.compile(
-    r"(?:compared\s+(?:with|to)|(?:up|down|increase|decrease|rise|drop|decline)\s+from)\b[^,;()—–]*$", re.IGNORECASE
+IN_COMPARISON = Caseless(
+    r"(?:compared\s+(?:with|to)|(?:up|down|increase|decrease|rise|drop|decline)\s+from)\b[^,;()—–]*$",
+    words=("compared", "from"),
 )
 
 _YEAR_OR_PERIOD = (
@@ -138,21 +166,21 @@ MEASURE_LIST_ITEM = re.compile(
     rf"\s*,\s*(?:and\s+)?{COUNT}\s+{MODIFIERS}(?P<noun>investigations|prosecutions|convictions)\b", re.IGNORECASE
 )
 PREVIOUS_ITEM = rf"(?P<number>{NUMBER})\s+{MODIFIERS}(?P<noun>investigations|prosecutions|convictions|victims)\b"
-PREVIOUS_LIST = re.compile(
+PREVIOUS_LIST = Caseless(
     rf",\s*compared\s+(?:with|to)\s+(?P<items>{unnamed(PREVIOUS_ITEM)}(?:{LIST_SEPARATOR}{unnamed(PREVIOUS_ITEM)})+)"
     rf"\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 # ", compared with identifying 130 victims in 2022"
-PREVIOUS_GERUND = re.compile(
+PREVIOUS_GERUND = Caseless(
     r",\s*compared\s+(?:with|to)\s+(?P<gerund>investigating|prosecuting|charging|convicting|identifying)\s+"
     rf"(?P<previous>{NUMBER})(?:\s+{MODIFIERS}{NOUN})?\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 # ", compared with 58, 40, and 16, respectively, in 2022"
-PREVIOUS_RESPECTIVELY = re.compile(
+PREVIOUS_RESPECTIVELY = Caseless(
     rf",\s*compared\s+(?:with|to)\s+(?P<items>{NUMBER}(?:{LIST_SEPARATOR}{NUMBER})+),?\s+respectively,?\s+{_YEAR_OR_PERIOD}",
-    re.IGNORECASE,
+    words=("compared",),
 )
 
 # "five unspecified" is read past but yields no figure.
@@ -182,12 +210,16 @@ def scope_of(text: str) -> str:
     return "sex" if "sex" in text else "all"
 
 
+# Both take the few words of the NOUN and verb groups, in one case or another: a small cache answers
+# almost every call.
+@functools.lru_cache(maxsize=256)
 def unit_of(noun: str) -> str:
     """ "12 suspects" and "63 victims" count people; "41 cases" and "118 investigations" count cases."""
     noun = noun.lower()
     return "persons" if noun.startswith("victim") or noun.rstrip("s") in _PERSON_NOUNS else "cases"
 
 
+@functools.lru_cache(maxsize=256)
 def measure_of_verb(verb: str) -> str | None:
     return next((m for stem, m in _VERB_MEASURE.items() if verb.lower().startswith(stem)), None)
 
