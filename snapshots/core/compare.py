@@ -204,7 +204,7 @@ def _figure_moves(
     within an edition is not a new period)."""
     if comparison != "edition" or old.edition is None or new.edition is None:
         return []
-    # Imported when an edition comparison needs it: its patterns take about 50 ms to compile, and every reader of
+    # Imported when an edition comparison needs it: its patterns take 50-80 ms to compile, and every reader of
     # the database imports this module.
     from snapshots.core.figures import FIGURE_SIGNIFICANCE, extract_figures, figure_changes
 

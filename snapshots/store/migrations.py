@@ -205,7 +205,7 @@ def m005_page_health(db: Database) -> None:
 @migrations()
 def m006_figures(db: Database) -> None:
     # The report's own figures of each snapshot (see figure_rows), filled in for the snapshots already stored.
-    from snapshots.core.figures import extract_figures  # imported here: compiling its patterns takes about 50 ms
+    from snapshots.core.figures import extract_figures  # imported here: compiling its patterns takes 50-80 ms
 
     db.table("figures").create(
         {

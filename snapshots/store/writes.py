@@ -199,7 +199,7 @@ class SnapshotData:
 
     @classmethod
     def build(cls, narrative: Narrative, raw: bytes) -> SnapshotData:
-        from snapshots.core.figures import extract_figures  # compiling its patterns takes about 50 ms: on first use
+        from snapshots.core.figures import extract_figures  # compiling its patterns takes 50-80 ms: on first use
 
         return cls(
             narrative=narrative,
