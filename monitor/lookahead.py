@@ -14,16 +14,19 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from monitor.reading import Reading
 from monitor.workers import Workers
-from snapshots.core.models import Change
-from snapshots.store import changelog, writes
+from snapshots.store import writes
 
-Item = tuple[dict[str, Any], Reading, changelog.Ahead | None]
+if TYPE_CHECKING:
+    from snapshots.core.models import Change
+    from snapshots.store.changelog import Ahead
+
+Item = tuple[dict[str, Any], Reading, "Ahead | None"]
 
 
 def compare_ahead(db: Database, workers: Workers, readings: Iterator[tuple[dict[str, Any], Reading]]) -> Iterator[Item]:
@@ -40,7 +43,9 @@ def compare_ahead(db: Database, workers: Workers, readings: Iterator[tuple[dict[
     yield from window
 
 
-def _start(db: Database, workers: Workers, page: dict[str, Any], reading: Reading) -> changelog.Ahead | None:
+def _start(db: Database, workers: Workers, page: dict[str, Any], reading: Reading) -> Ahead | None:
+    from snapshots.store import changelog  # a sweep that finds nothing new never loads the comparison code
+
     data = reading.snapshot
     if data is None:
         return None

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -34,8 +34,11 @@ from monitor.sources import PageRef, wanted
 from monitor.workers import Workers
 from snapshots import read
 from snapshots.errors import StorageError
-from snapshots.store import changelog, writes
+from snapshots.store import writes
 from snapshots.store.db import db_file, file_identity, now_iso, open_db
+
+if TYPE_CHECKING:
+    from snapshots.store.changelog import Ahead
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +264,7 @@ def settle_page(
     *,
     run_id: int,
     mode: str,
-    ahead: changelog.Ahead | None = None,
+    ahead: Ahead | None = None,
 ) -> PageOutcome:
     """Record what reading one page found, in one transaction; nothing earlier is touched on failure."""
     ref = PageRef(page["edition"], page["slug"], page["url"])
@@ -304,6 +307,8 @@ def settle_page(
         )
         summaries: list[tuple[str, str]] = []
         if snapshot_id:
+            from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
+
             change_ids = changelog.record_changes_for(db, snapshot_id, ahead)
             alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
             summaries = _summaries(db, change_ids)

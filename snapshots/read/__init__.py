@@ -4,6 +4,8 @@ Rows come back as frozen dataclasses; countries are named by their display name;
 typed detail; the diff of two stored snapshots comes from `diff_pair` alone.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from snapshots.core.models import TierMove
 from snapshots.read.alert_states import EditionAlertState, edition_alert_states, unsettled_pages
 from snapshots.read.changes import (
@@ -15,7 +17,6 @@ from snapshots.read.changes import (
     changes_by_id,
     filter_options,
 )
-from snapshots.read.diffs import PairDiff, SectionView, diff_pair
 from snapshots.read.editions import (
     TABLE_COLUMNS,
     TABLE_SORTS,
@@ -56,6 +57,9 @@ from snapshots.read.snapshots import (
     snapshots_of,
     tier_history,
 )
+
+if TYPE_CHECKING:
+    from snapshots.read.diffs import PairDiff, SectionView, diff_pair
 
 __all__ = [
     "CSV_COLUMNS",
@@ -118,3 +122,13 @@ __all__ = [
     "tier_timeline",
     "unsettled_pages",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The diff of two snapshots needs the comparison code (about 35 ms to import): it is loaded on first
+    # use, so that a sweep, which never diffs a stored pair, starts without it.
+    if name in ("PairDiff", "SectionView", "diff_pair"):
+        from snapshots.read import diffs
+
+        return getattr(diffs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
