@@ -5,7 +5,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snapshots.core.textdiff import DELETE, EQUAL, INSERT, condense, new_text, old_text, share_changed, word_diff
+from snapshots.core.textdiff import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    _sentences,
+    condense,
+    new_text,
+    old_text,
+    share_changed,
+    word_diff,
+)
 
 WORDS = st.sampled_from(["the", "government", "did", "not", "increase", "12", "31", "victims.", "\n\n", "efforts,"])
 PROSE = st.lists(WORDS, max_size=40).map(" ".join)
@@ -74,3 +84,28 @@ def test_a_text_diff_quotes_the_new_page_whole_and_judges_on_normalized_words(a:
     if not fold:
         assert diff.changed == (canonical_text(a) != canonical_text(b))
     assert all(text in printed_paragraphs(a) for op, text in diff.ops if op == DELETE)  # the old page's words
+
+
+def test_sentences_split_after_closing_stops_and_newlines_only() -> None:
+    text = 'U.S. law applies. He said "no." Then left.\n\nWait... what?! Cases rose (see para. 3.)x more. End'
+    assert _sentences(text) == [
+        "U.S. ",
+        "law applies. ",
+        'He said "no." ',
+        "Then left.\n\n",
+        "Wait... ",
+        "what?! ",
+        "Cases rose (see para. ",
+        # A stop closed by a bracket with no space after it ends no sentence: the characters up to the
+        # next sentence come one at a time, as they always have (the diff's alphabet depends on it).
+        "3",
+        ".",
+        ")x more. ",
+        "End",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='ab .!?")\n', max_size=40))
+def test_sentences_rebuild_the_text(text: str) -> None:
+    assert "".join(_sentences(text)) == text
