@@ -134,3 +134,36 @@ def test_boilerplate_drift_folds(old: str, new: str) -> None:
 )
 def test_real_changes_survive_folding(old: str, new: str) -> None:
     assert fold_boilerplate(normalize_text(old)) != fold_boilerplate(normalize_text(new))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Fully meets the standards", "meets the standards"),
+        ("it fully complies", "it complies"),
+        ("(fully meets)", "(meets)"),
+        ("Ffully meets", "Ffully meets"),  # not a word of its own: left as printed
+        ("xfully meets", "xfully meets"),
+        ("éfully meets", "éfully meets"),
+        ("fully meetsx", "fully meetsx"),
+        ("For the sixth consecutive year", "For the Nth consecutive year"),
+        ("(for at least the 3rd consecutive reporting period)", "(for at least the Nth consecutive reporting period)"),
+        ("Effor the sixth consecutive year", "Effor the sixth consecutive year"),
+    ],
+)
+def test_boilerplate_folds_whole_words_only(text: str, folded: str) -> None:
+    assert fold_boilerplate(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("victims ( 12 ) and [ 3 ] cases , then ; more .", "victims (12) and [3] cases, then; more."),
+        ("a - , b", "a-, b"),  # the dash takes the space before the comma first
+        ("Prevention Efforts", "prevention efforts"),
+        ("Prevention Efforts.", "Prevention Efforts."),
+        ("One Two Three Four Five Six Seven", "One Two Three Four Five Six Seven"),
+    ],
+)
+def test_paragraphs_tidy_loose_punctuation_and_heading_case(text: str, normalized: str) -> None:
+    assert normalize_text(text) == normalized

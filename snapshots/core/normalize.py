@@ -48,7 +48,10 @@ PLAIN_PUNCTUATION = str.maketrans({**_PLAIN, **dict.fromkeys(_DASHES, "-")})
 _DOUBLE_HYPHEN = re.compile(r" ?--+ ?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
-_LOOSE_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
+# Whether either of the two patterns above has anything to do, tested first (most paragraphs have nothing):
+# a pattern led by one literal character is searched at C speed, where ten `in` scans of every paragraph
+# or a pattern led by a character class took most of tidying it.
+_SPACE_THEN_CLOSER = re.compile(r" [,.;:!?)\]]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LIST_MARKER = re.compile(r"^\s*(?:[•·▪◦●○■□\-*–—]+|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$", re.IGNORECASE)
@@ -104,7 +107,7 @@ def _plain_dashes(line: str) -> str:
 
 def _tidy_paragraph(paragraph: str) -> str:
     paragraph = _plain_dashes(" ".join(paragraph.split()))
-    if any(pair in paragraph for pair in _LOOSE_PUNCTUATION):
+    if _SPACE_THEN_CLOSER.search(paragraph) or "( " in paragraph or "[ " in paragraph:
         paragraph = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph))
     # A short line with no closing punctuation is a heading ("PROSECUTION", "Prioritized Recommendations"):
     # its case is layout, not content.
@@ -117,8 +120,10 @@ _MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the"
 
 
 def _is_heading(line: str) -> bool:
+    if not line or line[-1] in ".;!?\"')":  # before splitting it: most paragraphs end with a full stop
+        return False
     words = line.split()
-    if not words or len(words) > 6 or line[-1] in ".;!?\"')":
+    if not words or len(words) > 6:
         return False
     return all(w[0].isupper() or not w[0].isalpha() or w in _MINOR_WORDS for w in words)
 
@@ -136,8 +141,13 @@ def normalize_text(text: str) -> str:
 
 def canonical_text(text: str) -> str:
     """Cosmetically normalized text on one line: equal canonical texts are never a change."""
-    # normalize_text already leaves single spaces inside paragraphs: only the breaks between them remain.
-    return normalize_text(text).replace("\n\n", " ")
+    return one_line(normalize_text(text))
+
+
+def one_line(normalized: str) -> str:
+    """`fold_whitespace` of a text `normalize_text` returned, without splitting it into words: it already
+    leaves single spaces inside paragraphs, so only the breaks between them remain."""
+    return normalized.replace("\n\n", " ")
 
 
 def clean_recommendation(text: str) -> str:
@@ -165,6 +175,8 @@ def normalize_recommendation(text: str) -> str:
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)|(?:[a-z]+[- ])?(?:first|second|third|[a-z]*?th))"
 # (hint words, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
 # a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap.
+# A word that must start a word is written `[Ff](?<!\w[Ff])ully`, not `\b[Ff]ully`: the same matches, but a
+# pattern led by a character class is tried only where that character is, one led by `\b` everywhere.
 _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # The COVID clause (2021) and its ", if any," variant (2022-2023); dropped in 2024.
     (
@@ -177,7 +189,7 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
         "",
     ),
     # "fully meets" (to 2022) -> "meets" (2023 on); "does not fully meet" -> "does not meet" (2025).
-    (("fully",), re.compile(r"\b[Ff]ully (meets?|meeting|compl(?:y|ies|ying))\b"), r"\1"),
+    (("fully",), re.compile(r"[Ff](?<!\w[Ff])ully (meets?|meeting|compl(?:y|ies|ying))\b"), r"\1"),
     # "; therefore X remained on" / ". Therefore X was downgraded" / ", so X was downgraded" (2025).
     (
         ("therefore", " so "),
@@ -190,7 +202,7 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # Rolling counters: "for at least the sixth consecutive year" -> "seventh".
     (
         ("consecutive",),
-        re.compile(rf"\b([Ff]or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
+        re.compile(rf"([Ff](?<!\w[Ff])or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
         r"\1Nth\2",
     ),
 )

@@ -13,6 +13,7 @@ from snapshots.core.normalize import (
     fold_whitespace,
     may_hold_boilerplate,
     normalize_text,
+    one_line,
     printed_paragraphs,
 )
 from snapshots.core.printed import quote_printed
@@ -91,17 +92,21 @@ def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
     """Word diff of two page texts in their printed words (see `printed_paragraphs`): matched, counted and
     judged changed or not on their cosmetically normalized words; `fold` folds edition boilerplate for
     `changed`. Kept and inserted ops rebuild the new text as printed."""
-    old_n, new_n = normalize_text(old), normalize_text(new)
-    if fold_whitespace(old_n) == fold_whitespace(new_n):
+    if old == new:  # normalizes the same: nothing to match (most sections of a revised page)
         return TextDiff.unchanged(printed_paragraphs(new))
-    matched = _diff_normalized(old_n, new_n, fold=fold)
+    old_n, new_n = normalize_text(old), normalize_text(new)
+    old_c, new_c = one_line(old_n), one_line(new_n)
+    if old_c == new_c:
+        return TextDiff.unchanged(printed_paragraphs(new))
+    matched = _diff_normalized((old_n, old_c), (new_n, new_c), fold=fold)
     printed = (old_n, printed_paragraphs(old)), (new_n, printed_paragraphs(new))
     ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, *printed)
     return TextDiff(ops, matched.share_changed, matched.changed, boilerplate)
 
 
-def _diff_normalized(old_n: str, new_n: str, *, fold: bool) -> TextDiff:
-    old_c, new_c = fold_whitespace(old_n), fold_whitespace(new_n)
+def _diff_normalized(old: tuple[str, str], new: tuple[str, str], *, fold: bool) -> TextDiff:
+    """The diff of two normalized texts, each given as (normalized, `one_line` of it)."""
+    (old_n, old_c), (new_n, new_c) = old, new
     if not (may_hold_boilerplate(old_c) or may_hold_boilerplate(new_c)):
         ops = tuple(word_diff(old_n, new_n))
         return TextDiff(ops, share_changed(ops), True)
