@@ -228,6 +228,22 @@ def may_hold_boilerplate(text: str) -> bool:
     return any(word in lower for word in _DRIFT_WORDS)
 
 
+def drift_word_spans(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of every word `may_hold_boilerplate` looks for in `text`, in order of start: a part of
+    `text` may hold boilerplate drift only if it holds one of these spans. None when lower case changes the
+    text's length (its offsets would not be the text's)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None
+    spans = []
+    for word in _DRIFT_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            spans.append((at, at + len(word)))
+            at = lower.find(word, at + 1)
+    return sorted(spans)
+
+
 def fold_boilerplate(text: str) -> str:
     """Fold edition boilerplate drift so that two editions' wording of the same thing compares equal.
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from snapshots.core.models import Op
 from snapshots.core.normalize import (
+    drift_word_spans,
     fold_boilerplate,
     fold_whitespace,
     may_hold_boilerplate,
@@ -18,7 +20,9 @@ from snapshots.core.normalize import (
 )
 from snapshots.core.printed import quote_printed
 from snapshots.core.textdiff import (
+    DELETE,
     EQUAL,
+    INSERT,
     context_after,
     context_before,
     hunks,
@@ -111,8 +115,9 @@ def _diff_normalized(old: tuple[str, str], new: tuple[str, str], *, fold: bool) 
         ops = tuple(word_diff(old_n, new_n))
         return TextDiff(ops, share_changed(ops), True)
     changed = fold_boilerplate(old_c) != fold_boilerplate(new_c) if fold else True
-    ops = _split_boilerplate(word_diff(old_n, new_n))
-    boilerplate = _boilerplate_ops(ops)
+    spans = drift_word_spans(old_n), drift_word_spans(new_n)
+    ops = _split_boilerplate(word_diff(old_n, new_n), spans)
+    boilerplate = _boilerplate_ops(ops, spans)
     return TextDiff(ops, share_changed(ops, ignore=boilerplate), changed, boilerplate)
 
 
@@ -132,7 +137,41 @@ def _is_folded_away(before: str, removed: str, added: str, after: str) -> bool:
     return fold_boilerplate(old_side) == fold_boilerplate(new_side)
 
 
-def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
+_Spans = tuple[list[tuple[int, int]] | None, list[tuple[int, int]] | None]
+
+
+def _drift_hunks(ops: Sequence[Op], spans: _Spans) -> list[tuple[int, int]]:
+    """The hunks of `ops` whose sides (`_hunk_sides`) may hold boilerplate drift, given the `drift_word_spans`
+    of the old and the new text: those with a drift word between the start of the kept op before them and
+    the end of the kept op after them, in either text. Their sides lie inside that stretch, so no other hunk
+    can be drift; and in a long text most hunks are far from the few sentences holding drift words."""
+    old_at, new_at = [0], [0]
+    for op, text in ops:
+        old_at.append(old_at[-1] + (len(text) if op != INSERT else 0))
+        new_at.append(new_at[-1] + (len(text) if op != DELETE else 0))
+    return [
+        (start, end)
+        for start, end in hunks(ops)
+        if any(
+            _holds_span(word_spans, at[max(start - 1, 0)], at[min(end + 1, len(ops))])
+            for word_spans, at in zip(spans, (old_at, new_at), strict=True)
+        )
+    ]
+
+
+def _holds_span(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+    if spans is None:  # offsets unknown: any passage may hold drift
+        return True
+    for i in range(bisect_left(spans, (start,)), len(spans)):
+        span_start, span_end = spans[i]
+        if span_start >= end:
+            return False
+        if span_end <= end:
+            return True
+    return False
+
+
+def _split_boilerplate(ops: list[Op], spans: _Spans) -> tuple[Op, ...]:
     """Re-diff, word by word, a changed passage that mixes boilerplate drift with a real edit.
 
     Semantic cleanup merges nearby edits into one passage ("…COVID clause; therefore X remained on Tier 2.
@@ -140,7 +179,7 @@ def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
     """
     out: list[Op] = []
     previous_end = 0
-    for start, end in hunks(ops):
+    for start, end in _drift_hunks(ops, spans):
         out.extend(ops[previous_end:start])
         before, removed, added, after = _hunk_sides(ops, start, end)
         sides = (before + removed + after, before + added + after)
@@ -154,10 +193,10 @@ def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
     return tuple(merge_ops(out))
 
 
-def _boilerplate_ops(ops: Sequence[Op]) -> tuple[int, ...]:
+def _boilerplate_ops(ops: Sequence[Op], spans: _Spans) -> tuple[int, ...]:
     """Indices of the changed passages that vanish once edition boilerplate is folded (judged in context)."""
     marked: list[int] = []
-    for start, end in hunks(ops):
+    for start, end in _drift_hunks(ops, spans):
         if _is_folded_away(*_hunk_sides(ops, start, end)):
             marked.extend(range(start, end))
     return tuple(marked)
