@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from snapshots.core.models import Narrative
 from snapshots.core.normalize import (
@@ -10,8 +12,10 @@ from snapshots.core.normalize import (
     clean_recommendation,
     content_hash,
     fold_boilerplate,
+    normalize_printed,
     normalize_recommendation,
     normalize_text,
+    printed_paragraphs,
 )
 
 
@@ -167,3 +171,24 @@ def test_boilerplate_folds_whole_words_only(text: str, folded: str) -> None:
 )
 def test_paragraphs_tidy_loose_punctuation_and_heading_case(text: str, normalized: str) -> None:
     assert normalize_text(text) == normalized
+
+
+# Pieces where the two passes could part: quotes, dashes, spaces that NFKC changes or that split paragraphs,
+# a compatibility character that NFKC turns into a space and a mark, entities and markup.
+PAGE_PIECES = st.sampled_from(
+    ["Word", "word.", "\u2019s", "\u201cquoted\u201d", "\u2014", " \u2013 ", " -- ", "(", ")", ",", " ", "\n",
+     "\n\n", "\n \n", "\n\u00a0\n", "\u00a0", "\u2007", "\u00b4", "\ufb01ne", "&amp;", "&nbsp;", "<b>", "\u00ad",
+     "PROSECUTION", "\u0130"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PAGE_PIECES, max_size=25).map("".join))
+def test_normalize_printed_gives_both_forms_of_a_text(text: str) -> None:
+    assert normalize_printed(text) == (normalize_text(text), printed_paragraphs(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalize_printed_gives_both_forms_of_any_text(text: str) -> None:
+    assert normalize_printed(text) == (normalize_text(text), printed_paragraphs(text))

@@ -58,10 +58,14 @@ _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$",
 def _cosmetic(text: str) -> str:
     text = _unmarked(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-        for char, plain in _PLAIN.items():
-            if char in text:
-                text = text.replace(char, plain)
+        text = _plain_quotes(unicodedata.normalize("NFKC", text))
+    return text
+
+
+def _plain_quotes(text: str) -> str:
+    for char, plain in _PLAIN.items():
+        if char in text:
+            text = text.replace(char, plain)
     return text
 
 
@@ -116,7 +120,12 @@ def _plain_dashes(line: str) -> str:
 
 
 def _tidy_paragraph(paragraph: str) -> str:
-    paragraph = _plain_dashes(" ".join(paragraph.split()))
+    return _tidy_words(" ".join(paragraph.split()))
+
+
+def _tidy_words(paragraph: str) -> str:
+    """`_tidy_paragraph` of a paragraph already on one line with single spaces."""
+    paragraph = _plain_dashes(paragraph)
     if _SPACE_THEN_CLOSER.search(paragraph) or "( " in paragraph or "[ " in paragraph:
         paragraph = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph))
     # A short line with no closing punctuation is a heading ("PROSECUTION", "Prioritized Recommendations"):
@@ -147,6 +156,21 @@ def normalize_text(text: str) -> str:
     """Cosmetically normalized text that keeps paragraph breaks (as a blank line): what diffs are shown on."""
     paragraphs = (_tidy_paragraph(p) for p in _PARAGRAPH_BREAK.split(_cosmetic(text or "")))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def normalize_printed(text: str) -> tuple[str, str]:
+    """(`normalize_text`, `printed_paragraphs`) of one text, what a diff of it needs, sharing their work.
+
+    When the unmarked text is already in NFKC form (pages are, nearly always), the cosmetic pass only
+    replaces quotes, one character for another that is no more a space or a line break than it was: the
+    same paragraphs split apart, into the same words, so each normalized paragraph is tidied from its
+    printed one instead of splitting the text into paragraphs and words a second time.
+    """
+    unmarked = _unmarked(text or "")
+    if not unicodedata.is_normalized("NFKC", unmarked):
+        return normalize_text(text), printed_paragraphs(text)
+    printed = [p for p in (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(unmarked)) if p]
+    return "\n\n".join(_tidy_words(_plain_quotes(p)) for p in printed), "\n\n".join(printed)
 
 
 def canonical_text(text: str) -> str:

@@ -14,7 +14,7 @@ from snapshots.core.normalize import (
     fold_boilerplate,
     fold_whitespace,
     may_hold_boilerplate,
-    normalize_text,
+    normalize_printed,
     one_line,
     printed_paragraphs,
 )
@@ -98,13 +98,12 @@ def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
     `changed`. Kept and inserted ops rebuild the new text as printed."""
     if old == new:  # normalizes the same: nothing to match (most sections of a revised page)
         return TextDiff.unchanged(printed_paragraphs(new))
-    old_n, new_n = normalize_text(old), normalize_text(new)
+    (old_n, old_p), (new_n, new_p) = normalize_printed(old), normalize_printed(new)
     old_c, new_c = one_line(old_n), one_line(new_n)
     if old_c == new_c:
-        return TextDiff.unchanged(printed_paragraphs(new))
+        return TextDiff.unchanged(new_p)
     matched = _diff_normalized((old_n, old_c), (new_n, new_c), fold=fold)
-    printed = (old_n, printed_paragraphs(old)), (new_n, printed_paragraphs(new))
-    ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, *printed)
+    ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, (old_n, old_p), (new_n, new_p))
     return TextDiff(ops, matched.share_changed, matched.changed, boilerplate)
 
 
