@@ -158,19 +158,30 @@ def normalize_text(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def normalize_printed(text: str) -> tuple[str, str]:
-    """(`normalize_text`, `printed_paragraphs`) of one text, what a diff of it needs, sharing their work.
+def normalize_printed(*texts: str) -> list[tuple[str, str]]:
+    """(`normalize_text`, `printed_paragraphs`) of each text, what a diff of them needs, sharing the work.
 
-    When the unmarked text is already in NFKC form (pages are, nearly always), the cosmetic pass only
-    replaces quotes, one character for another that is no more a space or a line break than it was: the
-    same paragraphs split apart, into the same words, so each normalized paragraph is tidied from its
-    printed one instead of splitting the text into paragraphs and words a second time.
+    When an unmarked text is already in NFKC form (pages nearly always are), the cosmetic pass only replaces
+    quotes, one character for another that is no more a space or a line break than it was: the same
+    paragraphs split apart, into the same words, so each normalized paragraph is tidied from its printed
+    one. A paragraph the texts share (most of two versions of a page) is tidied once.
     """
-    unmarked = _unmarked(text or "")
-    if not unicodedata.is_normalized("NFKC", unmarked):
-        return normalize_text(text), printed_paragraphs(text)
-    printed = [p for p in (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(unmarked)) if p]
-    return "\n\n".join(_tidy_words(_plain_quotes(p)) for p in printed), "\n\n".join(printed)
+    tidied: dict[str, tuple[str, str]] = {}  # paragraph as found -> (printed, normalized)
+    out = []
+    for text in texts:
+        unmarked = _unmarked(text or "")
+        if not unicodedata.is_normalized("NFKC", unmarked):
+            out.append((normalize_text(text), printed_paragraphs(text)))
+            continue
+        forms = []
+        for paragraph in _PARAGRAPH_BREAK.split(unmarked):
+            if paragraph not in tidied:
+                printed = " ".join(paragraph.split())
+                tidied[paragraph] = (printed, _tidy_words(_plain_quotes(printed)) if printed else "")
+            forms.append(tidied[paragraph])
+        kept = [(printed, normalized) for printed, normalized in forms if printed]
+        out.append(("\n\n".join(n for _, n in kept), "\n\n".join(p for p, _ in kept)))
+    return out
 
 
 def canonical_text(text: str) -> str:

@@ -98,7 +98,7 @@ def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
     `changed`. Kept and inserted ops rebuild the new text as printed."""
     if old == new:  # normalizes the same: nothing to match (most sections of a revised page)
         return TextDiff.unchanged(printed_paragraphs(new))
-    (old_n, old_p), (new_n, new_p) = normalize_printed(old), normalize_printed(new)
+    (old_n, old_p), (new_n, new_p) = normalize_printed(old, new)
     old_c, new_c = one_line(old_n), one_line(new_n)
     if old_c == new_c:
         return TextDiff.unchanged(new_p)
