@@ -265,11 +265,11 @@ def may_hold_boilerplate(text: str) -> bool:
 
 def drift_word_spans(text: str) -> list[tuple[int, int]] | None:
     """(start, end) of every word `may_hold_boilerplate` looks for in `text`, in order of start: a part of
-    `text` may hold boilerplate drift only if it holds one of these spans. None when lower case changes the
-    text's length (its offsets would not be the text's)."""
+    `text` may hold boilerplate drift only if it holds one of these spans. None when it holds some but lower
+    case changes the text's length (their offsets would not be the text's)."""
     lower = text.lower()
     if len(lower) != len(text):
-        return None
+        return None if any(word in lower for word in _DRIFT_WORDS) else []
     spans = []
     for word in _DRIFT_WORDS:
         at = lower.find(word)

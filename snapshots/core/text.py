@@ -110,11 +110,11 @@ def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
 def _diff_normalized(old: tuple[str, str], new: tuple[str, str], *, fold: bool) -> TextDiff:
     """The diff of two normalized texts, each given as (normalized, `one_line` of it)."""
     (old_n, old_c), (new_n, new_c) = old, new
-    if not (may_hold_boilerplate(old_c) or may_hold_boilerplate(new_c)):
+    spans = drift_word_spans(old_n), drift_word_spans(new_n)
+    if spans == ([], []):  # no drift word in either text: may_hold_boilerplate would say False for both
         ops = tuple(word_diff(old_n, new_n))
         return TextDiff(ops, share_changed(ops), True)
     changed = fold_boilerplate(old_c) != fold_boilerplate(new_c) if fold else True
-    spans = drift_word_spans(old_n), drift_word_spans(new_n)
     ops = _split_boilerplate(word_diff(old_n, new_n), spans)
     boilerplate = _boilerplate_ops(ops, spans)
     return TextDiff(ops, share_changed(ops, ignore=boilerplate), changed, boilerplate)
@@ -148,14 +148,13 @@ def _drift_hunks(ops: Sequence[Op], spans: _Spans) -> list[tuple[int, int]]:
     for op, text in ops:
         old_at.append(old_at[-1] + (len(text) if op != INSERT else 0))
         new_at.append(new_at[-1] + (len(text) if op != DELETE else 0))
-    return [
-        (start, end)
-        for start, end in hunks(ops)
-        if any(
-            _holds_span(word_spans, at[max(start - 1, 0)], at[min(end + 1, len(ops))])
-            for word_spans, at in zip(spans, (old_at, new_at), strict=True)
-        )
-    ]
+    old_spans, new_spans = spans
+    near = []
+    for start, end in hunks(ops):
+        first, last = max(start - 1, 0), min(end + 1, len(ops))
+        if _holds_span(old_spans, old_at[first], old_at[last]) or _holds_span(new_spans, new_at[first], new_at[last]):
+            near.append((start, end))
+    return near
 
 
 def _holds_span(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
