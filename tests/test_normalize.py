@@ -153,6 +153,12 @@ def test_real_changes_survive_folding(old: str, new: str) -> None:
         ("For the sixth consecutive year", "For the Nth consecutive year"),
         ("(for at least the 3rd consecutive reporting period)", "(for at least the Nth consecutive reporting period)"),
         ("Effor the sixth consecutive year", "Effor the sixth consecutive year"),
+        ("received fully suspended sentences", "received fully suspended sentences"),
+        # Folding the COVID clause first can make "fully meets" where the page had none.
+        (
+            "It fully, considering the impact of the COVID-19 pandemic on its anti-trafficking capacity meets them",
+            "It meets them",
+        ),
     ],
 )
 def test_boilerplate_folds_whole_words_only(text: str, folded: str) -> None:

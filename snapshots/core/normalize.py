@@ -218,14 +218,17 @@ def normalize_recommendation(text: str) -> str:
 
 
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)|(?:[a-z]+[- ])?(?:first|second|third|[a-z]*?th))"
-# (hint words, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
-# a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap.
+# (hint words, needles, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
+# a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap, and
+# one of its needles if it has any: strings every match holds, looked for in the text as folded so far
+# ("fully" alone is common: "fully suspended sentences").
 # A word that must start a word is written `[Ff](?<!\w[Ff])ully`, not `\b[Ff]ully`: the same matches, but a
 # pattern led by a character class is tried only where that character is, one led by `\b` everywhere.
-_BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+_BOILERPLATE: tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str], str], ...] = (
     # The COVID clause (2021) and its ", if any," variant (2022-2023); dropped in 2024.
     (
         ("covid",),
+        (),
         re.compile(
             r",? ?(?:even )?(?:considering|taking into account|after considering) the impact of the "
             r"COVID-19 pandemic(?: ?,? ?if any ?,?)? on (?:its|the government's) anti-trafficking capacity",
@@ -234,10 +237,16 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
         "",
     ),
     # "fully meets" (to 2022) -> "meets" (2023 on); "does not fully meet" -> "does not meet" (2025).
-    (("fully",), re.compile(r"[Ff](?<!\w[Ff])ully (meets?|meeting|compl(?:y|ies|ying))\b"), r"\1"),
+    (
+        ("fully",),
+        ("ully meet", "ully compl"),
+        re.compile(r"[Ff](?<!\w[Ff])ully (meets?|meeting|compl(?:y|ies|ying))\b"),
+        r"\1",
+    ),
     # "; therefore X remained on" / ". Therefore X was downgraded" / ", so X was downgraded" (2025).
     (
         ("therefore", " so "),
+        (),
         re.compile(
             r"(?:[;,.:] (?:[Tt]herefore|[Ss]o)| [Tt]herefore),? (?=[^.;]{0,80}?\b(?:remained|remains|was|is) "
             r"(?:on|upgraded|downgraded|placed|granted|a special)\b)"
@@ -247,6 +256,7 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # Rolling counters: "for at least the sixth consecutive year" -> "seventh".
     (
         ("consecutive",),
+        (),
         re.compile(rf"([Ff](?<!\w[Ff])or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
         r"\1Nth\2",
     ),
@@ -285,8 +295,8 @@ def fold_boilerplate(text: str) -> str:
     Takes and returns cosmetically normalized text (see `normalize_text`).
     """
     lower = text.lower()
-    for hints, pattern, replacement in _BOILERPLATE:
-        if any(hint in lower for hint in hints):
+    for hints, needles, pattern, replacement in _BOILERPLATE:
+        if any(hint in lower for hint in hints) and (not needles or any(needle in text for needle in needles)):
             text = pattern.sub(replacement, text)
     return text
 
