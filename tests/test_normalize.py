@@ -12,9 +12,11 @@ from snapshots.core.normalize import (
     clean_recommendation,
     content_hash,
     fold_boilerplate,
+    fold_whitespace,
     normalize_printed,
     normalize_recommendation,
     normalize_text,
+    one_line,
     printed_paragraphs,
 )
 
@@ -203,3 +205,10 @@ def test_normalize_printed_gives_both_forms_of_each_text(old: str, new: str) -> 
 @given(st.text())
 def test_normalize_printed_gives_both_forms_of_any_text(text: str) -> None:
     assert normalize_printed(text) == [(normalize_text(text), printed_paragraphs(text))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(PAGE, st.text()))
+def test_one_line_of_a_normalized_text_folds_its_whitespace(text: str) -> None:
+    normalized = normalize_text(text)
+    assert one_line(normalized) == fold_whitespace(normalized)
