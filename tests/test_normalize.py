@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from snapshots.core.models import Narrative
 from snapshots.core.normalize import (
@@ -10,8 +12,12 @@ from snapshots.core.normalize import (
     clean_recommendation,
     content_hash,
     fold_boilerplate,
+    fold_whitespace,
+    normalize_printed,
     normalize_recommendation,
     normalize_text,
+    one_line,
+    printed_paragraphs,
 )
 
 
@@ -134,3 +140,75 @@ def test_boilerplate_drift_folds(old: str, new: str) -> None:
 )
 def test_real_changes_survive_folding(old: str, new: str) -> None:
     assert fold_boilerplate(normalize_text(old)) != fold_boilerplate(normalize_text(new))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Fully meets the standards", "meets the standards"),
+        ("it fully complies", "it complies"),
+        ("(fully meets)", "(meets)"),
+        ("Ffully meets", "Ffully meets"),  # not a word of its own: left as printed
+        ("xfully meets", "xfully meets"),
+        ("éfully meets", "éfully meets"),
+        ("fully meetsx", "fully meetsx"),
+        ("For the sixth consecutive year", "For the Nth consecutive year"),
+        ("(for at least the 3rd consecutive reporting period)", "(for at least the Nth consecutive reporting period)"),
+        ("Effor the sixth consecutive year", "Effor the sixth consecutive year"),
+        ("received fully suspended sentences", "received fully suspended sentences"),
+        # Folding the COVID clause first can make "fully meets" where the page had none.
+        (
+            "It fully, considering the impact of the COVID-19 pandemic on its anti-trafficking capacity meets them",
+            "It meets them",
+        ),
+    ],
+)
+def test_boilerplate_folds_whole_words_only(text: str, folded: str) -> None:
+    assert fold_boilerplate(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("victims ( 12 ) and [ 3 ] cases , then ; more .", "victims (12) and [3] cases, then; more."),
+        ("a - , b", "a-, b"),  # the dash takes the space before the comma first
+        ("Prevention Efforts", "prevention efforts"),
+        ("Prevention Efforts.", "Prevention Efforts."),
+        ("One Two Three Four Five Six Seven", "One Two Three Four Five Six Seven"),
+    ],
+)
+def test_paragraphs_tidy_loose_punctuation_and_heading_case(text: str, normalized: str) -> None:
+    assert normalize_text(text) == normalized
+
+
+# Pieces where the two passes could part: quotes, dashes, spaces that NFKC changes or that split paragraphs,
+# a compatibility character that NFKC turns into a space and a mark, entities and markup.
+PAGE_PIECES = st.sampled_from(
+    ["Word", "word.", "\u2019s", "\u201cquoted\u201d", "\u2014", " \u2013 ", " -- ", "(", ")", ",", " ", "\n",
+     "\n\n", "\n \n", "\n\u00a0\n", "\u00a0", "\u2007", "\u00b4", "\ufb01ne", "&amp;", "&nbsp;", "<b>", "\u00ad",
+     "PROSECUTION", "\u0130"]
+)  # fmt: skip
+
+
+PAGE = st.lists(PAGE_PIECES, max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGE, PAGE)
+def test_normalize_printed_gives_both_forms_of_each_text(old: str, new: str) -> None:
+    shared = "A paragraph both versions keep \u2019as printed\u2019.\n\n"
+    texts = (old, new, shared + old, shared + new)
+    assert normalize_printed(*texts) == [(normalize_text(t), printed_paragraphs(t)) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalize_printed_gives_both_forms_of_any_text(text: str) -> None:
+    assert normalize_printed(text) == [(normalize_text(text), printed_paragraphs(text))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(PAGE, st.text()))
+def test_one_line_of_a_normalized_text_folds_its_whitespace(text: str) -> None:
+    normalized = normalize_text(text)
+    assert one_line(normalized) == fold_whitespace(normalized)

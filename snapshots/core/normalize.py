@@ -42,13 +42,14 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # Dash-like punctuation used as a separator ("efforts—including", "efforts -- including",
 # "efforts – including") all collapse to a bare hyphen with no spaces around it.
 _DASHES = ("\u2012", "\u2013", "\u2014", "\u2015", "\u2212")
-# Quotes and dashes as `normalize_text` writes them, one character for one: for lining a printed text up
-# with its normalized form.
-PLAIN_PUNCTUATION = str.maketrans({**_PLAIN, **dict.fromkeys(_DASHES, "-")})
+_PLAIN_PUNCTUATION = (*_PLAIN.items(), *((dash, "-") for dash in _DASHES))
 _DOUBLE_HYPHEN = re.compile(r" ?--+ ?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
-_LOOSE_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
+# Whether either of the two patterns above has anything to do, tested first (most paragraphs have nothing):
+# a pattern led by one literal character is searched at C speed, where ten `in` scans of every paragraph
+# or a pattern led by a character class took most of tidying it.
+_SPACE_THEN_CLOSER = re.compile(r" [,.;:!?)\]]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LIST_MARKER = re.compile(r"^\s*(?:[•·▪◦●○■□\-*–—]+|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$", re.IGNORECASE)
@@ -57,10 +58,26 @@ _TRAILING_SEPARATOR = re.compile(r"(?:\s*[;,]+)?(?:\s+(?:and|or))?\s*[;,]*\s*$",
 def _cosmetic(text: str) -> str:
     text = _unmarked(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-        for char, plain in _PLAIN.items():
-            if char in text:
-                text = text.replace(char, plain)
+        text = _plain_quotes(unicodedata.normalize("NFKC", text))
+    return text
+
+
+def _plain_quotes(text: str) -> str:
+    for char, plain in _PLAIN.items():
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+def plain_punctuation(text: str) -> str:
+    """Quotes and dashes as `normalize_text` writes them, one character for one: for lining a printed text up
+    with its normalized form. Replaces guarded by `in`, as in `_unmarked`: str.translate with a table looks
+    every character up in a dict, twenty times slower on a paragraph."""
+    if text.isascii():
+        return text
+    for char, plain in _PLAIN_PUNCTUATION:
+        if char in text:
+            text = text.replace(char, plain)
     return text
 
 
@@ -103,8 +120,13 @@ def _plain_dashes(line: str) -> str:
 
 
 def _tidy_paragraph(paragraph: str) -> str:
-    paragraph = _plain_dashes(" ".join(paragraph.split()))
-    if any(pair in paragraph for pair in _LOOSE_PUNCTUATION):
+    return _tidy_words(" ".join(paragraph.split()))
+
+
+def _tidy_words(paragraph: str) -> str:
+    """`_tidy_paragraph` of a paragraph already on one line with single spaces."""
+    paragraph = _plain_dashes(paragraph)
+    if _SPACE_THEN_CLOSER.search(paragraph) or "( " in paragraph or "[ " in paragraph:
         paragraph = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph))
     # A short line with no closing punctuation is a heading ("PROSECUTION", "Prioritized Recommendations"):
     # its case is layout, not content.
@@ -117,8 +139,10 @@ _MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the"
 
 
 def _is_heading(line: str) -> bool:
+    if not line or line[-1] in ".;!?\"')":  # before splitting it: most paragraphs end with a full stop
+        return False
     words = line.split()
-    if not words or len(words) > 6 or line[-1] in ".;!?\"')":
+    if not words or len(words) > 6:
         return False
     return all(w[0].isupper() or not w[0].isalpha() or w in _MINOR_WORDS for w in words)
 
@@ -134,10 +158,41 @@ def normalize_text(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def normalize_printed(*texts: str) -> list[tuple[str, str]]:
+    """(`normalize_text`, `printed_paragraphs`) of each text, what a diff of them needs, sharing the work.
+
+    When an unmarked text is already in NFKC form (pages nearly always are), the cosmetic pass only replaces
+    quotes, one character for another that is no more a space or a line break than it was: the same
+    paragraphs split apart, into the same words, so each normalized paragraph is tidied from its printed
+    one. A paragraph the texts share (most of two versions of a page) is tidied once.
+    """
+    tidied: dict[str, tuple[str, str]] = {}  # paragraph as found -> (printed, normalized)
+    out = []
+    for text in texts:
+        unmarked = _unmarked(text or "")
+        if not unicodedata.is_normalized("NFKC", unmarked):
+            out.append((normalize_text(text), printed_paragraphs(text)))
+            continue
+        forms = []
+        for paragraph in _PARAGRAPH_BREAK.split(unmarked):
+            if paragraph not in tidied:
+                printed = " ".join(paragraph.split())
+                tidied[paragraph] = (printed, _tidy_words(_plain_quotes(printed)) if printed else "")
+            forms.append(tidied[paragraph])
+        kept = [(printed, normalized) for printed, normalized in forms if printed]
+        out.append(("\n\n".join(n for _, n in kept), "\n\n".join(p for p, _ in kept)))
+    return out
+
+
 def canonical_text(text: str) -> str:
     """Cosmetically normalized text on one line: equal canonical texts are never a change."""
-    # normalize_text already leaves single spaces inside paragraphs: only the breaks between them remain.
-    return normalize_text(text).replace("\n\n", " ")
+    return one_line(normalize_text(text))
+
+
+def one_line(normalized: str) -> str:
+    """`fold_whitespace` of a text `normalize_text` returned, without splitting it into words: it already
+    leaves single spaces inside paragraphs, so only the breaks between them remain."""
+    return normalized.replace("\n\n", " ")
 
 
 def clean_recommendation(text: str) -> str:
@@ -163,12 +218,17 @@ def normalize_recommendation(text: str) -> str:
 
 
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)|(?:[a-z]+[- ])?(?:first|second|third|[a-z]*?th))"
-# (hint words, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
-# a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap.
-_BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+# (hint words, needles, pattern, replacement). Patterns expect cosmetically normalized text (single spaces);
+# a pattern runs only on text holding one of its hint words (lower case), which keeps folding cheap, and
+# one of its needles if it has any: strings every match holds, looked for in the text as folded so far
+# ("fully" alone is common: "fully suspended sentences").
+# A word that must start a word is written `[Ff](?<!\w[Ff])ully`, not `\b[Ff]ully`: the same matches, but a
+# pattern led by a character class is tried only where that character is, one led by `\b` everywhere.
+_BOILERPLATE: tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str], str], ...] = (
     # The COVID clause (2021) and its ", if any," variant (2022-2023); dropped in 2024.
     (
         ("covid",),
+        (),
         re.compile(
             r",? ?(?:even )?(?:considering|taking into account|after considering) the impact of the "
             r"COVID-19 pandemic(?: ?,? ?if any ?,?)? on (?:its|the government's) anti-trafficking capacity",
@@ -177,10 +237,16 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
         "",
     ),
     # "fully meets" (to 2022) -> "meets" (2023 on); "does not fully meet" -> "does not meet" (2025).
-    (("fully",), re.compile(r"\b[Ff]ully (meets?|meeting|compl(?:y|ies|ying))\b"), r"\1"),
+    (
+        ("fully",),
+        ("ully meet", "ully compl"),
+        re.compile(r"[Ff](?<!\w[Ff])ully (meets?|meeting|compl(?:y|ies|ying))\b"),
+        r"\1",
+    ),
     # "; therefore X remained on" / ". Therefore X was downgraded" / ", so X was downgraded" (2025).
     (
         ("therefore", " so "),
+        (),
         re.compile(
             r"(?:[;,.:] (?:[Tt]herefore|[Ss]o)| [Tt]herefore),? (?=[^.;]{0,80}?\b(?:remained|remains|was|is) "
             r"(?:on|upgraded|downgraded|placed|granted|a special)\b)"
@@ -190,7 +256,8 @@ _BOILERPLATE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     # Rolling counters: "for at least the sixth consecutive year" -> "seventh".
     (
         ("consecutive",),
-        re.compile(rf"\b([Ff]or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
+        (),
+        re.compile(rf"([Ff](?<!\w[Ff])or (?:at least )?the ){_ORDINAL}( consecutive (?:year|reporting period))"),
         r"\1Nth\2",
     ),
 )
@@ -206,14 +273,30 @@ def may_hold_boilerplate(text: str) -> bool:
     return any(word in lower for word in _DRIFT_WORDS)
 
 
+def drift_word_spans(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of every word `may_hold_boilerplate` looks for in `text`, in order of start: a part of
+    `text` may hold boilerplate drift only if it holds one of these spans. None when it holds some but lower
+    case changes the text's length (their offsets would not be the text's)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None if any(word in lower for word in _DRIFT_WORDS) else []
+    spans = []
+    for word in _DRIFT_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            spans.append((at, at + len(word)))
+            at = lower.find(word, at + 1)
+    return sorted(spans)
+
+
 def fold_boilerplate(text: str) -> str:
     """Fold edition boilerplate drift so that two editions' wording of the same thing compares equal.
 
     Takes and returns cosmetically normalized text (see `normalize_text`).
     """
     lower = text.lower()
-    for hints, pattern, replacement in _BOILERPLATE:
-        if any(hint in lower for hint in hints):
+    for hints, needles, pattern, replacement in _BOILERPLATE:
+        if any(hint in lower for hint in hints) and (not needles or any(needle in text for needle in needles)):
             text = pattern.sub(replacement, text)
     return text
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from diff_match_patch import diff_match_patch
 
 from snapshots.core.models import Op
-from snapshots.core.normalize import PLAIN_PUNCTUATION
+from snapshots.core.normalize import plain_punctuation
 from snapshots.core.textdiff import DELETE, DIFF_TIMEOUT_S, EQUAL, INSERT
 
 _PARAGRAPH = "\n\n"
@@ -58,7 +58,7 @@ def _starts(parts: Sequence[str]) -> list[int]:
 def _comparable(text: str) -> str:
     """`text` with plain punctuation and lower case, one character for one, so that the character diff
     has only the few edits normalization makes that change lengths (spaces around dashes, NFKC)."""
-    text = text.translate(PLAIN_PUNCTUATION)
+    text = plain_punctuation(text)
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else text
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from snapshots.core.models import Op
 from snapshots.core.normalize import (
+    drift_word_spans,
     fold_boilerplate,
     fold_whitespace,
     may_hold_boilerplate,
-    normalize_text,
+    normalize_printed,
+    one_line,
     printed_paragraphs,
 )
 from snapshots.core.printed import quote_printed
 from snapshots.core.textdiff import (
+    DELETE,
     EQUAL,
+    INSERT,
     context_after,
     context_before,
     hunks,
@@ -91,23 +96,27 @@ def diff_text(old: str, new: str, *, fold: bool) -> TextDiff:
     """Word diff of two page texts in their printed words (see `printed_paragraphs`): matched, counted and
     judged changed or not on their cosmetically normalized words; `fold` folds edition boilerplate for
     `changed`. Kept and inserted ops rebuild the new text as printed."""
-    old_n, new_n = normalize_text(old), normalize_text(new)
-    if fold_whitespace(old_n) == fold_whitespace(new_n):
+    if old == new:  # normalizes the same: nothing to match (most sections of a revised page)
         return TextDiff.unchanged(printed_paragraphs(new))
-    matched = _diff_normalized(old_n, new_n, fold=fold)
-    printed = (old_n, printed_paragraphs(old)), (new_n, printed_paragraphs(new))
-    ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, *printed)
+    (old_n, old_p), (new_n, new_p) = normalize_printed(old, new)
+    old_c, new_c = one_line(old_n), one_line(new_n)
+    if old_c == new_c:
+        return TextDiff.unchanged(new_p)
+    matched = _diff_normalized((old_n, old_c), (new_n, new_c), fold=fold)
+    ops, boilerplate = quote_printed(matched.ops, matched.boilerplate, (old_n, old_p), (new_n, new_p))
     return TextDiff(ops, matched.share_changed, matched.changed, boilerplate)
 
 
-def _diff_normalized(old_n: str, new_n: str, *, fold: bool) -> TextDiff:
-    old_c, new_c = fold_whitespace(old_n), fold_whitespace(new_n)
-    if not (may_hold_boilerplate(old_c) or may_hold_boilerplate(new_c)):
+def _diff_normalized(old: tuple[str, str], new: tuple[str, str], *, fold: bool) -> TextDiff:
+    """The diff of two normalized texts, each given as (normalized, `one_line` of it)."""
+    (old_n, old_c), (new_n, new_c) = old, new
+    spans = drift_word_spans(old_n), drift_word_spans(new_n)
+    if spans == ([], []):  # no drift word in either text: may_hold_boilerplate would say False for both
         ops = tuple(word_diff(old_n, new_n))
         return TextDiff(ops, share_changed(ops), True)
     changed = fold_boilerplate(old_c) != fold_boilerplate(new_c) if fold else True
-    ops = _split_boilerplate(word_diff(old_n, new_n))
-    boilerplate = _boilerplate_ops(ops)
+    ops = _split_boilerplate(word_diff(old_n, new_n), spans)
+    boilerplate = _boilerplate_ops(ops, spans)
     return TextDiff(ops, share_changed(ops, ignore=boilerplate), changed, boilerplate)
 
 
@@ -127,7 +136,40 @@ def _is_folded_away(before: str, removed: str, added: str, after: str) -> bool:
     return fold_boilerplate(old_side) == fold_boilerplate(new_side)
 
 
-def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
+_Spans = tuple[list[tuple[int, int]] | None, list[tuple[int, int]] | None]
+
+
+def _drift_hunks(ops: Sequence[Op], spans: _Spans) -> list[tuple[int, int]]:
+    """The hunks of `ops` whose sides (`_hunk_sides`) may hold boilerplate drift, given the `drift_word_spans`
+    of the old and the new text: those with a drift word between the start of the kept op before them and
+    the end of the kept op after them, in either text. Their sides lie inside that stretch, so no other hunk
+    can be drift; and in a long text most hunks are far from the few sentences holding drift words."""
+    old_at, new_at = [0], [0]
+    for op, text in ops:
+        old_at.append(old_at[-1] + (len(text) if op != INSERT else 0))
+        new_at.append(new_at[-1] + (len(text) if op != DELETE else 0))
+    old_spans, new_spans = spans
+    near = []
+    for start, end in hunks(ops):
+        first, last = max(start - 1, 0), min(end + 1, len(ops))
+        if _holds_span(old_spans, old_at[first], old_at[last]) or _holds_span(new_spans, new_at[first], new_at[last]):
+            near.append((start, end))
+    return near
+
+
+def _holds_span(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+    if spans is None:  # offsets unknown: any passage may hold drift
+        return True
+    for i in range(bisect_left(spans, (start,)), len(spans)):
+        span_start, span_end = spans[i]
+        if span_start >= end:
+            return False
+        if span_end <= end:
+            return True
+    return False
+
+
+def _split_boilerplate(ops: list[Op], spans: _Spans) -> tuple[Op, ...]:
     """Re-diff, word by word, a changed passage that mixes boilerplate drift with a real edit.
 
     Semantic cleanup merges nearby edits into one passage ("…COVID clause; therefore X remained on Tier 2.
@@ -135,7 +177,7 @@ def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
     """
     out: list[Op] = []
     previous_end = 0
-    for start, end in hunks(ops):
+    for start, end in _drift_hunks(ops, spans):
         out.extend(ops[previous_end:start])
         before, removed, added, after = _hunk_sides(ops, start, end)
         sides = (before + removed + after, before + added + after)
@@ -149,10 +191,10 @@ def _split_boilerplate(ops: list[Op]) -> tuple[Op, ...]:
     return tuple(merge_ops(out))
 
 
-def _boilerplate_ops(ops: Sequence[Op]) -> tuple[int, ...]:
+def _boilerplate_ops(ops: Sequence[Op], spans: _Spans) -> tuple[int, ...]:
     """Indices of the changed passages that vanish once edition boilerplate is folded (judged in context)."""
     marked: list[int] = []
-    for start, end in hunks(ops):
+    for start, end in _drift_hunks(ops, spans):
         if _is_folded_away(*_hunk_sides(ops, start, end)):
             marked.extend(range(start, end))
     return tuple(marked)

@@ -26,34 +26,35 @@ DIFF_TIMEOUT_S = 2.0
 BLOCK_WORDS_SQUARED = 20 * 20
 SIMILAR_SENTENCE = 60.0
 
+# Settings only, no state between calls: one instance serves every diff.
+_DMP = diff_match_patch()
+_DMP.Diff_Timeout = DIFF_TIMEOUT_S
+
 _TOKEN = re.compile(r"\S+\s*|\s+")
 _CHARS_PER_WORD = 24  # a generous window: most words with their spacing are shorter
 # A sentence with the whitespace after it; a blank line ends one too. Lossless, like _TOKEN.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]++(?![\s\"')\]]|$))*(?:[.!?]+[\"')\]]*(?:\s+|$)|\n\s*|$)|.", re.DOTALL)
+# The body takes whole runs of ordinary characters, and never gives any back: the closing alternatives can
+# only match where the body stopped (at a newline, a closing stop or the end), so backtracking into it
+# could only fail again, one character at a time. Taken a character at a time it was a quarter of a diff.
+_SENTENCE = re.compile(r"(?:[^.!?\n]++|[.!?]++(?![\s\"')\]]|$))*+(?:[.!?]+[\"')\]]*(?:\s+|$)|\n\s*|$)|.", re.DOTALL)
 
 
-def _encode(pieces: list[str], vocabulary: dict[str, int], tokens: list[str]) -> str:
-    out = []
-    for piece in pieces:
-        code = vocabulary.get(piece)
-        if code is None:
-            code = vocabulary[piece] = len(tokens)
-            tokens.append(piece)
-        out.append(chr(code))
-    return "".join(out)
+def _encode(pieces: list[str], vocabulary: dict[str, int]) -> str:
+    """`pieces` as one character each: a piece's code is its place in `vocabulary`, counted from 1 (0 unused,
+    like diff_linesToChars); new pieces are added."""
+    code = vocabulary.setdefault
+    return "".join([chr(code(piece, len(vocabulary) + 1)) for piece in pieces])
 
 
 def _token_diff(old: list[str], new: list[str], *, semantic: bool) -> list[Op]:
     """Diff two token lists as strings of one character per distinct token (diff_linesToChars' trick)."""
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = DIFF_TIMEOUT_S
-    tokens: list[str] = [""]  # index 0 unused, like diff_linesToChars
     vocabulary: dict[str, int] = {}
-    diffs = dmp.diff_main(_encode(old, vocabulary, tokens), _encode(new, vocabulary, tokens), False)
+    diffs = _DMP.diff_main(_encode(old, vocabulary), _encode(new, vocabulary), False)
     if semantic:  # on the token alphabet, before mapping back, so that it never splits a word
-        dmp.diff_cleanupSemantic(diffs)
-    dmp.diff_charsToLines(diffs, tokens)
-    return [(op, text) for op, text in diffs if text]
+        _DMP.diff_cleanupSemantic(diffs)
+    # diff_charsToLines' mapping back, as one C-speed translate per op instead of a loop over characters.
+    tokens = {code: piece for piece, code in vocabulary.items()}
+    return [(op, text.translate(tokens)) for op, text in diffs if text]
 
 
 def _changed_block(removed: str, added: str, *, semantic: bool) -> list[Op]:
