@@ -32,7 +32,6 @@ from monitor.lookahead import compare_ahead
 from monitor.reading import Reading, new_pages, read_pages
 from monitor.sources import PageRef, wanted
 from monitor.workers import Workers
-from snapshots import read
 from snapshots.errors import StorageError
 from snapshots.store import writes
 from snapshots.store.db import db_file, file_identity, now_iso, open_db
@@ -309,9 +308,9 @@ def settle_page(
         if snapshot_id:
             from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
 
-            change_ids = changelog.record_changes_for(db, snapshot_id, ahead)
-            alerts.enqueue_changes(db, config.alerts, change_ids, mode=mode)
-            summaries = _summaries(db, change_ids)
+            recorded = changelog.record_changes(db, snapshot_id, ahead)
+            alerts.enqueue_changes(db, config.alerts, [change_id for change_id, _ in recorded], mode=mode)
+            summaries = [(change.kind, change.summary) for _, change in recorded]
     return PageOutcome(
         ref.edition,
         ref.slug,
@@ -384,9 +383,3 @@ def _settle_failure(
         )
         alerts.page_health(db, config.alerts, page["id"], ok=False)
     return PageOutcome(ref.edition, ref.slug, ref.url, "error", error_kind=kind, message=message)
-
-
-def _summaries(db: Database, change_ids: list[int]) -> list[tuple[str, str]]:
-    if not change_ids:
-        return []
-    return [(r.kind, r.summary) for r in read.changes_by_id(db, change_ids)]

@@ -39,11 +39,9 @@ def _narrative(row: dict[str, Any]) -> Narrative:
     return Narrative.from_json(row["narrative"])
 
 
-def _edition_context(db: Database, country_key: str, edition: int) -> tuple[dict[int, str], dict[str, int]]:
-    """The tier history and the recommendation carried counts of a country before `edition` (each edition's
-    last good version)."""
-    earlier = latest_per_edition(db, country_key, before=edition)
-    narratives = {e: _narrative(_snapshot(db, _last_good_of(db, snapshot_id))) for e, snapshot_id in earlier}
+def _edition_context(narratives: dict[int, Narrative]) -> tuple[dict[int, str], dict[str, int]]:
+    """The tier history and the recommendation carried counts of a country from its narratives of the
+    earlier editions (each edition's last good version)."""
     # "Carried" counts only the run of consecutive covered editions ending with the latest one.
     run: list[int] = []
     for e in narratives:
@@ -114,16 +112,19 @@ class Basis:
     `comparison` is "revision" (the page's previous good snapshot), "edition" (the country's narrative in
     the previous edition that covered it; `old_id` None: first coverage) or None (nothing to record: the
     baseline, or a mirror of a country already compared in this edition). Two bases are equal when they
-    name the same comparison; `old` and `old_figures` are what it reads, loaded by `load_basis`.
+    name the same snapshots: `old_id`, and for an edition comparison `earlier`, the last good snapshot of
+    each earlier edition (its tier history and carried counts). Snapshots do not change, so comparing ids
+    is enough, and deciding a basis reads no narrative; `load_basis` reads what the comparison needs.
     """
 
     comparison: str | None
     edition: int
     old_id: int | None = None
-    history: tuple[tuple[int, str], ...] = ()
-    carried: tuple[tuple[str, int], ...] = ()
+    earlier: tuple[tuple[int, int], ...] = ()  # (edition, snapshot id), oldest first
     old: Narrative | None = field(default=None, compare=False)
     old_figures: tuple[Figure, ...] = field(default=(), compare=False)
+    history: dict[int, str] = field(default_factory=dict, compare=False)
+    carried: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -167,18 +168,22 @@ def comparison_basis(
     ).fetchone()[0]
     if earlier_in_edition and not misread_before:  # another page of this edition (a mirror) was compared
         return Basis(None, edition)
-    history, carried = _edition_context(db, country_key, edition)
-    earlier = latest_per_edition(db, country_key, before=edition)
-    old_id = _last_good_of(db, earlier[-1][1]) if earlier else None
-    return Basis("edition", edition, old_id, tuple(history.items()), tuple(carried.items()))
+    earlier = tuple(
+        (e, _last_good_of(db, snapshot_id)) for e, snapshot_id in latest_per_edition(db, country_key, before=edition)
+    )
+    return Basis("edition", edition, earlier[-1][1] if earlier else None, earlier)
 
 
 def load_basis(db: Database, basis: Basis) -> Basis:
-    """The basis with the old narrative and its figures read in, ready for `changes_against`."""
+    """The basis with the old narrative, its figures and the edition context read in, for `changes_against`."""
     if basis.old_id is None:
         return basis
-    figures = snapshot_figures(db, basis.old_id) if basis.comparison == "edition" else ()
-    return replace(basis, old=_narrative(_snapshot(db, basis.old_id)), old_figures=figures)
+    if basis.comparison != "edition":
+        return replace(basis, old=_narrative(_snapshot(db, basis.old_id)))
+    narratives = {e: _narrative(_snapshot(db, snapshot_id)) for e, snapshot_id in basis.earlier}
+    history, carried = _edition_context(narratives)
+    old = narratives[basis.earlier[-1][0]]
+    return replace(basis, old=old, old_figures=snapshot_figures(db, basis.old_id), history=history, carried=carried)
 
 
 def changes_against(basis: Basis, new: Narrative, new_figures: Sequence[Figure]) -> list[Change]:
@@ -193,16 +198,21 @@ def changes_against(basis: Basis, new: Narrative, new_figures: Sequence[Figure])
         basis.old,
         new,
         comparison="edition",
-        tier_history=dict(basis.history),
-        carried=dict(basis.carried),
+        tier_history=basis.history,
+        carried=basis.carried,
         figures=(basis.old_figures, new_figures),
     )
 
 
 def record_changes_for(db: Database, snapshot_id: int, ahead: Ahead | None = None) -> list[int]:
+    """Compare a new snapshot with what came before it and store the changes; returns the new change ids."""
+    return [change_id for change_id, _ in record_changes(db, snapshot_id, ahead)]
+
+
+def record_changes(db: Database, snapshot_id: int, ahead: Ahead | None = None) -> list[tuple[int, Change]]:
     """Compare a new snapshot with what came before it (`comparison_basis`) and store the changes; returns
-    the new change ids. `ahead` holds changes computed before the snapshot was stored, used when their
-    basis is still the current one."""
+    each new row's id with its change. `ahead` holds changes computed before the snapshot was stored, used
+    when their basis is still the current one."""
     new_row = _snapshot(db, snapshot_id)
     basis = comparison_basis(
         db,
@@ -218,11 +228,11 @@ def record_changes_for(db: Database, snapshot_id: int, ahead: Ahead | None = Non
     if changes is None:
         changes = changes_against(load_basis(db, basis), new, snapshot_figures(db, snapshot_id))
     ids = [
-        _insert(db, c, comparison=basis.comparison, country=new, edition=basis.edition, old_id=basis.old_id,
-                new_id=snapshot_id)
+        (_insert(db, c, comparison=basis.comparison, country=new, edition=basis.edition, old_id=basis.old_id,
+                 new_id=snapshot_id), c)
         for c in changes
     ]  # fmt: skip
-    return [i for i in ids if i is not None]
+    return [(i, c) for i, c in ids if i is not None]
 
 
 def _stored_before(db: Database, edition: int) -> bool:
