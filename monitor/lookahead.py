@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
@@ -23,7 +22,6 @@ from monitor.workers import Workers
 from snapshots.store import writes
 
 if TYPE_CHECKING:
-    from snapshots.core.models import Change
     from snapshots.store.changelog import Ahead
 
 Item = tuple[dict[str, Any], Reading, "Ahead | None"]
@@ -61,8 +59,4 @@ def _start(db: Database, workers: Workers, page: dict[str, Any], reading: Readin
     future = workers.submit(changelog.changes_against, changelog.load_basis(db, basis), data.narrative, figures)
     if future is None:
         return None
-    return changelog.Ahead(basis, lambda: _changes(workers, future))
-
-
-def _changes(workers: Workers, future: Future[list[Change]]) -> list[Change] | None:
-    return workers.result(future)
+    return changelog.Ahead(basis, lambda: workers.result(future))

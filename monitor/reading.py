@@ -1,4 +1,4 @@
-"""Reading pages off the network: fetch, then the CPU work of a snapshot (monitor/building.py). No
+"""Reading pages off the network: fetch, then the CPU work of a snapshot (monitor/workers.py). No
 database here, so pages are read on worker threads while the sweep settles finished ones in order."""
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ T = TypeVar("T")
 # Below this many new pages the fork and the workers' first imports cost more than they save.
 MIN_NEW_PAGES = 16
 MAX_PROCESSES = 4
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def build(body: bytes, url: str, charset: str | None) -> SnapshotData | ParseError:
@@ -92,9 +93,6 @@ def _end_with(parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the sweep died before the line above took effect
         os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _watch_parent(parent: int) -> None:

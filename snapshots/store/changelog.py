@@ -190,8 +190,10 @@ def changes_against(basis: Basis, new: Narrative, new_figures: Sequence[Figure])
     """The changes of a new narrative against a loaded basis. Pure: a worker process may run it."""
     if basis.comparison is None:
         return []
-    if basis.old is None:
+    if basis.old_id is None:
         return [coverage_change(new, "added", edition=basis.edition)]
+    if basis.old is None:
+        raise ValueError("changes_against needs a loaded basis (load_basis)")
     if basis.comparison == "revision":
         return compare(basis.old, new, comparison="revision")
     return compare(
