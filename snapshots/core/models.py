@@ -166,6 +166,8 @@ class Detail:
                 value = _ops_json(value)
             elif f.name == "moves":
                 value = [m.to_json() for m in value]
+            elif f.name == "elided":
+                value = [list(e) for e in value]
             elif isinstance(value, tuple):
                 value = list(value)
             out[self._json_names.get(f.name, f.name)] = value
@@ -185,6 +187,8 @@ class Detail:
                 value = tuple(TierMove.from_json(m) for m in value or ())
             elif f.name == "boilerplate":
                 value = tuple(value or ())
+            elif f.name == "elided":
+                value = tuple((int(i), int(n)) for i, n in value or ())
             values[f.name] = value
         return cls(**values)
 
@@ -228,6 +232,8 @@ class SectionDetail(Detail):
     diff: tuple[Op, ...] = ()
     share_changed: float = 0.0
     boilerplate: tuple[int, ...] = ()
+    # As stored: (index, length) of each long unchanged run cut to its ends (see core.text.elide_unchanged).
+    elided: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,45 @@ def is_substantive(diff: TextDiff) -> bool:
 
 def text_significance(text: TextDiff) -> str:
     return "medium" if not text.boilerplate_only and is_substantive(text) else "low"
+
+
+# --- stored section diffs ---
+
+# A stored section change keeps this much of each long unchanged run at either end: more than an excerpt
+# shows of it (describe.CONTEXT_CHARS), so alerts and change pages read the same from the cut ops.
+KEPT_CHARS = 100
+ELISION = " … "
+
+
+def elide_unchanged(ops: Sequence[Op], new_text: str) -> tuple[tuple[Op, ...], tuple[tuple[int, int], ...]]:
+    """The ops with each long unchanged run cut to its ends, and the (index, length) of each run cut.
+
+    A section diff holds the whole section; stored whole, a one-word revision of a long section cost
+    about 9 KB. The runs are cut only when the unchanged and inserted ops spell `new_text` exactly, so
+    that `restore_unchanged` can read them back from it.
+    """
+    if "".join(text for op, text in ops if op >= 0) != new_text:
+        return tuple(ops), ()
+    cut: list[Op] = []
+    elided: list[tuple[int, int]] = []
+    for i, (op, text) in enumerate(ops):
+        if op == EQUAL and len(text) > 2 * KEPT_CHARS + len(ELISION):
+            cut.append((op, text[:KEPT_CHARS] + ELISION + text[-KEPT_CHARS:]))
+            elided.append((i, len(text)))
+        else:
+            cut.append((op, text))
+    return tuple(cut), tuple(elided)
+
+
+def restore_unchanged(ops: Sequence[Op], elided: Sequence[tuple[int, int]], new_text: str) -> tuple[Op, ...]:
+    """The whole ops back from `elide_unchanged`'s, with the new text they were cut from."""
+    lengths = dict(elided)
+    restored: list[Op] = []
+    position = 0
+    for i, (op, text) in enumerate(ops):
+        if i in lengths:
+            text = new_text[position : position + lengths[i]]
+        if op >= 0:
+            position += len(text)
+        restored.append((op, text))
+    return tuple(restored)

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from snapshots.core.compare import NarrativeDiff, assemble_diff, diff_narratives
 from snapshots.core.models import SECTION_NAMES, FindingsDetail, Narrative, RecommendationDetail, SectionDetail
 from snapshots.core.recommendations import match_recommendations, recommendations_from_changes
-from snapshots.core.text import SectionDiff, TextDiff
+from snapshots.core.text import SectionDiff, TextDiff, restore_unchanged
 from snapshots.read.changes import ChangeRecord, changes_of_pair
 from snapshots.read.figures import snapshot_figures
 from snapshots.read.snapshots import SnapshotRow, narrative, snapshot, tier_history
@@ -70,8 +70,12 @@ def diff_pair(db: Database, old_id: int, new_id: int) -> PairDiff | None:
     return PairDiff(old_row, new_row, result)
 
 
-def _stored_text(detail: FindingsDetail | SectionDetail) -> TextDiff:
-    return TextDiff(detail.diff, detail.share_changed, True, detail.boilerplate)
+def _stored_text(detail: FindingsDetail | SectionDetail, new_text: str = "") -> TextDiff:
+    """A stored text diff, whole again: a section's long unchanged runs are stored cut (`elide_unchanged`)."""
+    ops = detail.diff
+    if isinstance(detail, SectionDetail) and detail.elided:
+        ops = restore_unchanged(ops, detail.elided, new_text)
+    return TextDiff(ops, detail.share_changed, True, detail.boilerplate)
 
 
 def _from_changes(old: Narrative, new: Narrative, stored: list[ChangeRecord], history: dict[int, str]) -> NarrativeDiff:
@@ -92,7 +96,7 @@ def _from_changes(old: Narrative, new: Narrative, stored: list[ChangeRecord], hi
     names = [n for n in SECTION_NAMES if n in old.sections or n in new.sections]
     names += [n for n in dict.fromkeys([*old.sections, *new.sections]) if n not in SECTION_NAMES]
     sections = tuple(
-        SectionDiff(name, section_rows[name].status, _stored_text(section_rows[name]))
+        SectionDiff(name, section_rows[name].status, _stored_text(section_rows[name], new.sections.get(name, "")))
         if name in section_rows
         else SectionDiff(name, "same", TextDiff.unchanged(new.sections.get(name, "")))
         for name in names

@@ -17,8 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from snapshots.core.compare import compare, coverage_change, edition_change
-from snapshots.core.models import Change, Figure, Narrative
+from snapshots.core.models import Change, Figure, Narrative, SectionDetail
 from snapshots.core.recommendations import carried_counts
+from snapshots.core.text import elide_unchanged
 from snapshots.core.tiers import tier_moves
 from snapshots.read.editions import previous_edition, roster
 from snapshots.read.figures import snapshot_figures
@@ -56,6 +57,10 @@ def _insert(
 ) -> int | None:  # fmt: skip
     """Insert one change row unless its key is stored already; returns the new row's id or None."""
     key = f"{old_id or 0}>{new_id or 0}:{change.key}"
+    detail = change.detail
+    if isinstance(detail, SectionDetail) and detail.status == "changed" and country is not None:
+        ops, elided = elide_unchanged(detail.diff, country.sections.get(detail.section, ""))
+        detail = replace(detail, diff=ops, elided=elided)
     cursor = db.execute(
         """insert or ignore into changes (key, comparison, kind, significance, country_key, country, edition,
            old_snapshot_id, new_snapshot_id, summary, detail, created_at)
@@ -71,7 +76,7 @@ def _insert(
             old_id,
             new_id,
             change.summary,
-            json.dumps(change.detail.to_json(), ensure_ascii=False),
+            json.dumps(detail.to_json(), ensure_ascii=False),
             now_iso(),
         ],
     )
