@@ -118,10 +118,15 @@ def test_figures_are_stored_with_each_snapshot(swept: tuple[SampleSite, Path]) -
     rows = _figure_rows(db_path)
     assert "japan" in {row[0] for row in rows}
     db = open_db(db_path)
-    for key, _measure, _scope, _value, sentence in rows:
+    for (key, _measure, _scope, _value, sentence), before in zip(rows, [None, *rows], strict=False):
+        if sentence is None:  # stated in the same sentence as the figure before it, which holds it
+            assert before is not None and before[0] == key
+            continue
         blob = db.execute("select narrative from snapshots where country_key = ?", [key]).fetchone()[0]
         narrative = Narrative.from_json(blob)
         assert sentence in "\n".join([narrative.summary, *narrative.sections.values()])
+    for row in read.country_figures(db, "japan"):
+        assert row.sentence, "the read API fills every sentence in"
     japan = [r for r in read.country_figures(db, "japan") if r.measure == "victims_identified"]
     assert [(r.edition, r.value, r.country) for r in japan] == [(2024, 63, "Japan")]
 
@@ -198,3 +203,42 @@ def test_migration_keeps_only_the_headline_figure_rows(tmp_path: Path) -> None:
     db = open_db(path)
     assert "headline" not in db.table("figures").columns_dict
     assert db.execute("select position, value from figures").fetchall() == [(1, 40)]
+
+
+def test_a_sentence_stated_for_several_figures_is_stored_once_and_read_back_for_each(sample_db_master: Path) -> None:
+    from snapshots.core.figures import extract_figures, headline_figures
+    from snapshots.read.figures import snapshot_figures
+
+    db = open_db(sample_db_master, readonly=True)
+    counts = db.execute("select count(*), count(sentence) from figures").fetchone()
+    assert counts[1] < counts[0], "some figures share a sentence with the figure before them"
+    for snapshot_id, blob in db.execute("select id, narrative from snapshots").fetchall():
+        expected = headline_figures(extract_figures(Narrative.from_json(blob)))
+        assert headline_figures(snapshot_figures(db, snapshot_id)) == expected
+    rows = read.edition_figures(db, 2024)
+    assert rows and all(row.sentence for row in rows)
+
+
+def test_migration_stores_a_repeated_figure_sentence_once(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from snapshots.read.figures import snapshot_figures
+    from snapshots.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m010_figure_sentences_once")
+    said = ["Police investigated 40 cases and prosecutors charged 12.", "Courts convicted 9.", "Courts convicted 9."]
+    for position, (measure, sentence) in enumerate(
+        zip(("investigations", "prosecutions", "convictions"), said, strict=True)
+    ):
+        old.execute(
+            "insert into figures (snapshot_id, position, measure, scope, value, reported, section, sentence)"
+            " values (1, ?, ?, 'all', 1, 1, 'prosecution', ?)",
+            [position, measure, sentence],
+        )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert [r[0] for r in db.execute("select sentence from figures order by position")] == [said[0], said[1], None]
+    assert [f.sentence for f in snapshot_figures(db, 1)] == said

@@ -42,12 +42,26 @@ _SELECT = """select s.country_key, s.country, s.edition, s.id, f.measure, f.scop
     from figures f join snapshots s on s.id = f.snapshot_id"""
 
 
+def _with_sentences(rows: list[tuple[Any, ...]], snapshot: int, sentence: int) -> list[tuple[Any, ...]]:
+    """Rows in (snapshot, position) order with each sentence filled in: a figure stated in the same sentence
+    as the figure before it is stored without it (figure_rows)."""
+    filled = []
+    last: tuple[Any, Any] = (None, None)
+    for row in rows:
+        if row[sentence] is None and last[0] == row[snapshot]:
+            row = (*row[:sentence], last[1], *row[sentence + 1 :])
+        last = (row[snapshot], row[sentence])
+        filled.append(row)
+    return filled
+
+
 def _rows(db: Database, where: str, params: list[Any]) -> list[FigureRow]:
+    found = db.execute(f"{_SELECT} where {where} order by f.snapshot_id, f.position", params).fetchall()
     rows = [
         FigureRow(key, display_name(name), edition, sid, measure, scope, value, qualifier, previous,
                   bool(reported), unit, section, sentence)
         for key, name, edition, sid, measure, scope, value, qualifier, previous, reported, unit, section, sentence
-        in db.execute(f"{_SELECT} where {where}", params).fetchall()
+        in _with_sentences(found, snapshot=3, sentence=12)
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (r.edition, r.country_key, MEASURES.index(r.measure), SCOPES.index(r.scope)))
 
@@ -68,11 +82,11 @@ def snapshot_figures(db: Database, snapshot_id: int) -> tuple[Figure, ...]:
     """The figures stored for one snapshot, in narrative order: the headline figures of what extract_figures
     gave its narrative, which is all that `headline_figures` and `figure_changes` read."""
     rows = db.execute(
-        "select measure, value, qualifier, scope, previous, section, sentence, reported, unit from figures"
-        " where snapshot_id = ? order by position",
+        "select snapshot_id, measure, value, qualifier, scope, previous, section, sentence, reported, unit"
+        " from figures where snapshot_id = ? order by position",
         [snapshot_id],
     ).fetchall()
     return tuple(
         Figure(m, v, q, scope, p, section, sentence, bool(r), unit)
-        for m, v, q, scope, p, section, sentence, r, unit in rows
+        for _, m, v, q, scope, p, section, sentence, r, unit in _with_sentences(rows, snapshot=0, sentence=7)
     )

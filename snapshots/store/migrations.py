@@ -266,3 +266,15 @@ def m009_check_urls(db: Database) -> None:
     # A check row is written for every page on every sweep, and almost always names the page's own URL:
     # it keeps the URL only when another one answered (a redirect, an archive host); null is the page's.
     db.execute("update checks set url = null where url = (select p.url from pages p where p.id = checks.page_id)")
+
+
+@migrations()
+def m010_figure_sentences_once(db: Database) -> None:
+    # A figure stated in the same sentence as the figure before it stores no copy of it (see figure_rows).
+    rows = db.execute("select id, snapshot_id, sentence from figures order by snapshot_id, position").fetchall()
+    repeated = [
+        (row_id,)
+        for (row_id, snapshot, sentence), (_, before_snapshot, before) in zip(rows[1:], rows, strict=False)
+        if snapshot == before_snapshot and sentence is not None and sentence == before
+    ]
+    db.conn.executemany("update figures set sentence = null where id = ?", repeated)
