@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -28,16 +28,12 @@ from monitor.editions import Landings, landing, resolve_editions
 from monitor.errors import SourceUnreachable
 from monitor.fetch import Fetcher, FetchResult
 from monitor.lock import run_lock
-from monitor.lookahead import compare_ahead
 from monitor.reading import Reading, new_pages, read_pages
 from monitor.sources import PageRef, wanted
 from monitor.workers import Workers
 from snapshots.errors import StorageError
 from snapshots.store import writes
 from snapshots.store.db import db_file, file_identity, now_iso, open_db
-
-if TYPE_CHECKING:
-    from snapshots.store.changelog import Ahead
 
 log = logging.getLogger(__name__)
 
@@ -189,11 +185,10 @@ def _sweep(
             with db.atomic():
                 pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
             # The workers fork here, before read_pages starts its threads.
-            with UnchangedBatch(db) as batch, Workers(new_pages(pages)) as workers:
-                readings = read_pages(fetcher, config, pages, workers)
-                for page, reading, ahead in compare_ahead(db, workers, readings):
+            with UnchangedBatch(db) as batch, Workers(new_pages(pages), db_file(db)) as workers:
+                for page, reading in read_pages(fetcher, config, pages, workers):
                     batch.admit(reading)
-                    outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode, ahead=ahead)
+                    outcome = settle_page(db, config, page, reading, run_id=run_id, mode=mode)
                     result.pages.append(outcome)
                     progress("page", outcome)
             policy.close_edition(db, config.alerts, year)
@@ -263,7 +258,6 @@ def settle_page(
     *,
     run_id: int,
     mode: str,
-    ahead: Ahead | None = None,
 ) -> PageOutcome:
     """Record what reading one page found, in one transaction; nothing earlier is touched on failure."""
     ref = PageRef(page["edition"], page["slug"], page["url"])
@@ -308,7 +302,7 @@ def settle_page(
         if snapshot_id:
             from snapshots.store import changelog  # only when something new arrived: comparing is the costly import
 
-            recorded = changelog.record_changes(db, snapshot_id, ahead)
+            recorded = changelog.record_changes(db, snapshot_id, reading.ahead)
             alerts.enqueue_changes(db, config.alerts, [change_id for change_id, _ in recorded], mode=mode)
             summaries = [(change.kind, change.summary) for _, change in recorded]
     return PageOutcome(

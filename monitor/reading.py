@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Config
 from monitor.errors import FetchError, ParseError
@@ -16,6 +16,9 @@ from monitor.sources import archive_candidates
 from monitor.workers import Workers
 from snapshots.store import writes
 from snapshots.store.db import now_iso
+
+if TYPE_CHECKING:
+    from snapshots.store.changelog import Ahead
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Reading:
     error_kind: str | None = None
     message: str | None = None
     status: int | None = None
+    ahead: Ahead | None = None  # the changes a worker computed for it before it is stored (monitor/workers.py)
 
 
 def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], workers: Workers) -> Reading:
@@ -39,10 +43,11 @@ def read_page(fetcher: Fetcher, config: Config, page: dict[str, Any], workers: W
         return Reading(at, error_kind=exc.kind, message=str(exc), status=exc.status)
     if fetched.not_modified:
         return Reading(at, fetched)
-    built = workers.build(fetched)
+    built = workers.build(fetched, page)
     if isinstance(built, ParseError):
         return Reading(at, error_kind=built.kind, message=str(built))
-    return Reading(at, fetched, built)
+    snapshot, ahead = built
+    return Reading(at, fetched, snapshot, ahead=ahead)
 
 
 def new_pages(pages: list[dict[str, Any]]) -> int:

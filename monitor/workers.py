@@ -4,9 +4,11 @@ A sweep's reader threads fetch; building what a new page stores (parse, hash, co
 figures) and comparing it with last year's narrative hold the GIL for most of a page's time, so threads
 alone leave the other cores idle. When many pages are new to the database (a first sweep, a release day)
 and there is more than one core, that work goes to a few forked worker processes: the reader thread that
-fetched a page waits for its build, and the sweep settles pages in order, one transaction each, as before
-(monitor/lookahead.py compares ahead). A routine sweep, where pages answer 304 or a few changed, forks
-nothing.
+fetched a page waits while a worker builds it and, reading the store on a connection of its own, computes
+the changes it will record (`changelog.compare_ahead`). The sweep still settles pages in order, one
+transaction each, and uses those changes only if what they were compared with is still what the store
+names then (`record_changes`), so it records what comparing in-line records. A routine sweep, where
+pages answer 304 or a few changed, forks nothing.
 
 The workers are forked when the sweep starts, from the sweep's own thread, before the reader threads
 exist: a fork never copies a thread that is halfway through a request. A worker that dies (killed, out
@@ -28,11 +30,17 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlite_utils import Database
 
 from monitor.errors import ParseError
 from monitor.fetch import FetchResult
+from snapshots.store.db import open_db
 from snapshots.store.writes import SnapshotData
+
+if TYPE_CHECKING:
+    from snapshots.store.changelog import Ahead
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,16 +66,37 @@ def build(body: bytes, url: str, charset: str | None) -> SnapshotData | ParseErr
     return SnapshotData.build(narrative, body)
 
 
-def _process_build(body: bytes, url: str, charset: str | None) -> SnapshotData | tuple[str, str]:
+Built = tuple[SnapshotData, "Ahead | None"]
+
+
+def _process_build(
+    body: bytes, url: str, charset: str | None, page: tuple[int, int], database: str
+) -> Built | tuple[str, str]:
     result = build(body, url, charset)
-    # ParseError's keyword-only `kind` does not survive pickling: send its parts.
-    return (result.kind, str(result)) if isinstance(result, ParseError) else result
+    if isinstance(result, ParseError):
+        return (result.kind, str(result))  # its keyword-only `kind` does not survive pickling: send its parts
+    from snapshots.store.changelog import compare_ahead
+
+    page_id, edition = page
+    return result, compare_ahead(_store(database), page_id=page_id, edition=edition, data=result)
+
+
+_stores: dict[str, Database] = {}
+
+
+def _store(database: str) -> Database:
+    """This worker's own read-only connection (a connection must not cross a fork)."""
+    if database not in _stores:
+        _stores[database] = open_db(database, readonly=True)
+    return _stores[database]
 
 
 def _forked_pool(processes: int) -> ProcessPoolExecutor:
-    # Imported once here rather than in each worker (the parser, and the figure patterns' compilation).
+    # Imported once here rather than in each worker (the parser, the figure patterns' compilation, and
+    # the comparison code).
     from monitor.parse import parse_narrative  # noqa: F401
     from snapshots.core import figures  # noqa: F401
+    from snapshots.store import changelog  # noqa: F401
 
     # Frozen objects are left out of the workers' garbage collections, which would otherwise walk (and so
     # copy, page by page) the whole inherited heap.
@@ -109,19 +138,15 @@ def _available_cores() -> int:
 
 
 class Workers:
-    """One sweep's worker processes, when `new_pages` (pages never read before, which cannot answer 304)
-    are many enough; else none, and `build` runs in the calling thread."""
+    """One sweep's worker processes over `database`, when `new_pages` (pages never read before, which cannot
+    answer 304) are many enough; else none, and `build` runs in the calling thread."""
 
-    def __init__(self, new_pages: int) -> None:
+    def __init__(self, new_pages: int, database: str = "") -> None:
         processes = min(_available_cores(), MAX_PROCESSES)
-        self.processes = processes
+        self.database = database
         self._pool: ProcessPoolExecutor | None = None
         if new_pages >= MIN_NEW_PAGES and processes > 1 and "fork" in multiprocessing.get_all_start_methods():
             self._pool = _forked_pool(processes)
-
-    @property
-    def parallel(self) -> bool:
-        return self._pool is not None
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
         """Run `fn(*args)` in a worker; None when there are no workers (or they died): run it here instead."""
@@ -142,12 +167,17 @@ class Workers:
             self._broken()
             return None
 
-    def build(self, fetched: FetchResult) -> SnapshotData | ParseError:
-        future = self.submit(_process_build, fetched.body, fetched.final_url, fetched.charset)
+    def build(self, fetched: FetchResult, page: dict[str, Any]) -> Built | ParseError:
+        """The page's snapshot data, and the changes it will record when a worker could compute them."""
+        where = (page["id"], page["edition"])
+        future = self.submit(_process_build, fetched.body, fetched.final_url, fetched.charset, where, self.database)
         result = self.result(future) if future is not None else None
         if result is None:
-            return build(fetched.body, fetched.final_url, fetched.charset)
-        return ParseError(result[1], kind=result[0]) if isinstance(result, tuple) else result
+            built = build(fetched.body, fetched.final_url, fetched.charset)
+            return built if isinstance(built, ParseError) else (built, None)
+        if isinstance(result[0], str):
+            return ParseError(result[1], kind=result[0])
+        return result
 
     def _broken(self) -> None:
         if self._pool is not None:

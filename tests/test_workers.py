@@ -96,18 +96,21 @@ def test_a_killed_worker_costs_no_page(site: SampleSite, tmp_path: Path, caplog:
     expected = workers.build(page.body, page.final_url, page.charset)
     assert isinstance(expected, SnapshotData)
 
-    with Workers(new_pages=100) as pool:
+    db_path = tmp_path / "t.db"
+    open_db(db_path).close()
+    row = {"id": 1, "edition": EDITION}
+    with Workers(new_pages=100, database=str(db_path)) as pool:
         children = multiprocessing.active_children()
         assert len(children) >= 2
-        first = pool.build(page)
-        assert first == expected
+        first = pool.build(page, row)
+        assert first == (expected, None)  # an empty store: nothing to compare with
         for child in children:
             os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
         for child in children:
             child.join(5)
-        again = pool.build(page)
-        after = pool.build(intro)
-    assert again == expected, "the page is built in this process instead"
+        again = pool.build(page, row)
+        after = pool.build(intro, row)
+    assert again == (expected, None), "the page is built in this process instead"
     assert isinstance(after, ParseError) and after.kind == "not_narrative"
     assert "a worker process died" in caplog.text
     fetcher.close()

@@ -10,7 +10,7 @@ Editions are expected to be stored oldest first: a snapshot is compared with wha
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +25,7 @@ from snapshots.read.editions import previous_edition, roster
 from snapshots.read.figures import snapshot_figures
 from snapshots.read.snapshots import latest_per_edition
 from snapshots.store.db import inserted_id, now_iso
+from snapshots.store.writes import SnapshotData, latest_snapshot
 
 
 def _snapshot(db: Database, snapshot_id: int) -> dict[str, Any]:
@@ -134,12 +135,12 @@ class Basis:
 
 @dataclass(frozen=True)
 class Ahead:
-    """Changes computed ahead of settling (in a worker process) against the basis stored at the time.
-    `changes` gives them, or None when they could not be computed; they are used only if the basis is
-    still the one at settling time (another page of the sweep may have been stored in between)."""
+    """Changes computed ahead of storing the snapshot (in a worker process) against the basis stored at
+    the time; used only if the basis is still the one when it is stored (another page of the sweep, a
+    mirror of the same country, may have been stored in between)."""
 
     basis: Basis
-    changes: Callable[[], list[Change] | None]
+    changes: list[Change]
 
 
 # Newer than every snapshot: the basis of a snapshot not stored yet.
@@ -211,6 +212,20 @@ def changes_against(basis: Basis, new: Narrative, new_figures: Sequence[Figure])
     )
 
 
+def compare_ahead(db: Database, *, page_id: int, edition: int, data: SnapshotData) -> Ahead | None:
+    """The changes a page's new snapshot will record, computed before it is stored (in a worker process,
+    on a connection of its own). None when there is nothing to compute: the same content (it will not be
+    stored), nothing to compare with, or only a first coverage."""
+    latest = latest_snapshot(db, page_id)
+    if latest is not None and latest["content_hash"] == data.content_hash:
+        return None
+    basis = comparison_basis(db, page_id=page_id, edition=edition, country_key=data.narrative.country_key)
+    if basis.comparison is None or basis.old_id is None:
+        return None
+    figures = tuple(f for _, f in data.figures)
+    return Ahead(basis, changes_against(load_basis(db, basis), data.narrative, figures))
+
+
 def record_changes_for(db: Database, snapshot_id: int, ahead: Ahead | None = None) -> list[int]:
     """Compare a new snapshot with what came before it and store the changes; returns the new change ids."""
     return [change_id for change_id, _ in record_changes(db, snapshot_id, ahead)]
@@ -231,8 +246,9 @@ def record_changes(db: Database, snapshot_id: int, ahead: Ahead | None = None) -
     if basis.comparison is None:
         return []  # the new narrative is not even read back
     new = _narrative(new_row)
-    changes = ahead.changes() if ahead is not None and ahead.basis == basis else None
-    if changes is None:
+    if ahead is not None and ahead.basis == basis:
+        changes = ahead.changes
+    else:
         changes = changes_against(load_basis(db, basis), new, snapshot_figures(db, snapshot_id))
     ids = [
         (_insert(db, c, comparison=basis.comparison, country=new, edition=basis.edition, old_id=basis.old_id,
