@@ -4,6 +4,7 @@ Rows come back as frozen dataclasses; countries are named by their display name;
 typed detail; the diff of two stored snapshots comes from `diff_pair` alone.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from snapshots.core.models import TierMove
@@ -39,7 +40,6 @@ from snapshots.read.editions import (
 )
 from snapshots.read.figures import CSV_COLUMNS, FigureRow, country_figures, edition_figures
 from snapshots.read.indexes import CountryIndexRow, country_index
-from snapshots.read.panel import PanelRow, panel
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -60,6 +60,7 @@ from snapshots.read.snapshots import (
 
 if TYPE_CHECKING:
     from snapshots.read.diffs import PairDiff, SectionView, diff_pair
+    from snapshots.read.panel import PanelRow, panel
 
 __all__ = [
     "CSV_COLUMNS",
@@ -124,11 +125,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The diff of two snapshots needs the comparison code (about 35 ms to import): it is loaded on first
-    # use, so that a sweep, which never diffs a stored pair, starts without it.
-    if name in ("PairDiff", "SectionView", "diff_pair"):
-        from snapshots.read import diffs
+# Loaded on first use: the diff of two snapshots needs the comparison code and the panel the recommendation
+# tracker (with rapidfuzz), about 70 ms of imports that a sweep, which uses neither, starts without.
+_LAZY = {"PairDiff": "diffs", "SectionView": "diffs", "diff_pair": "diffs", "PanelRow": "panel", "panel": "panel"}
 
-        return getattr(diffs, name)
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"snapshots.read.{_LAZY[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
