@@ -40,6 +40,7 @@ from snapshots.read.editions import (
 )
 from snapshots.read.figures import CSV_COLUMNS, FigureRow, country_figures, edition_figures
 from snapshots.read.indexes import CountryIndexRow, country_index
+from snapshots.read.panel import PanelRow, panel
 from snapshots.read.search import SearchHit, fts_query, search, section_names, snippet
 from snapshots.read.snapshots import (
     RefError,
@@ -60,7 +61,6 @@ from snapshots.read.snapshots import (
 
 if TYPE_CHECKING:
     from snapshots.read.diffs import PairDiff, SectionView, diff_pair
-    from snapshots.read.panel import PanelRow, panel
 
 __all__ = [
     "CSV_COLUMNS",
@@ -125,9 +125,10 @@ __all__ = [
 ]
 
 
-# Loaded on first use: the diff of two snapshots needs the comparison code and the panel the recommendation
-# tracker (with rapidfuzz), about 70 ms of imports that a sweep, which uses neither, starts without.
-_LAZY = {"PairDiff": "diffs", "SectionView": "diffs", "diff_pair": "diffs", "PanelRow": "panel", "panel": "panel"}
+# Loaded on first use: the diff of two snapshots needs the comparison code (about 35 ms of imports), which
+# a sweep never uses. (A name loaded this way must not be its module's: importing `snapshots.read.x` makes
+# `read.x` that module.)
+_LAZY = {"PairDiff": "diffs", "SectionView": "diffs", "diff_pair": "diffs"}
 
 
 def __getattr__(name: str) -> Any:

@@ -11,7 +11,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from snapshots.core.models import MEASURES, SPECIAL_CASE
-from snapshots.core.recommendations import recommendation_tracker
 from snapshots.read.editions import tier_timeline
 from snapshots.read.figures import FigureRow, country_figures
 from snapshots.read.snapshots import country_names, latest_narratives
@@ -68,6 +67,10 @@ def _figure_columns(rows: list[FigureRow]) -> dict[str, Any]:
 
 def country_panel(db: Database, country_key: str, name: str) -> list[PanelRow]:
     """The panel rows of one country, oldest edition first."""
+    # Imported here: the tracker's matching (with rapidfuzz) is 35 ms that every reader of the database,
+    # a sweep included, would otherwise load at start-up.
+    from snapshots.core.recommendations import recommendation_tracker
+
     narratives = latest_narratives(db, country_key)
     tracker = recommendation_tracker(narratives)
     figures = country_figures(db, country_key)
