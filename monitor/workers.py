@@ -53,7 +53,7 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 def build(body: bytes, url: str, charset: str | None) -> SnapshotData | ParseError:
     """Parse a fetched page and compute what its snapshot stores. A page that is not a narrative comes
-    back as its ParseError (returned, not raised, so that it crosses a process boundary intact)."""
+    back as its ParseError (returned, not raised: a worker sends its parts across)."""
     # Imported on the first page that needs it: a sweep of unchanged pages (all 304) never loads the parser.
     from monitor.parse import parse_narrative
 
@@ -78,7 +78,12 @@ def _process_build(
     from snapshots.store.changelog import compare_ahead
 
     page_id, edition = page
-    return result, compare_ahead(_store(database), page_id=page_id, edition=edition, data=result)
+    try:
+        ahead = compare_ahead(_store(database), page_id=page_id, edition=edition, data=result)
+    except Exception:  # work done ahead must never cost the page: it is then compared when stored
+        log.warning("comparing page %s ahead failed; it is compared when stored", page_id, exc_info=True)
+        ahead = None
+    return result, ahead
 
 
 _stores: dict[str, Database] = {}

@@ -187,3 +187,16 @@ def test_workers_die_with_a_killed_sweep(site: FaultSite, tmp_path: Path) -> Non
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_store_the_worker_cannot_read_costs_no_page(site: SampleSite, tmp_path: Path) -> None:
+    """Comparing ahead is extra work: if the worker cannot read the store, the page is built all the same
+    (and compared in-line when it is stored)."""
+    config = config_for(site, tmp_path / "t.db")
+    fetcher = Fetcher(config.fetch, config.source.allowed_hosts)
+    fetcher.allow_host(site.base_url)
+    page = fetcher.get(f"{site.base_url}/reports/{EDITION}-trafficking-in-persons-report/japan/")
+    expected = workers.build(page.body, page.final_url, page.charset)
+    with Workers(new_pages=100, database=str(tmp_path / "missing" / "t.db")) as pool:
+        assert pool.build(page, {"id": 1, "edition": EDITION}) == (expected, None)
+    fetcher.close()
