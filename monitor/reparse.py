@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from monitor.errors import ParseError
 from monitor.parse import PARSER_VERSION, parse_narrative
+from snapshots.core.compression import decompress
 from snapshots.store import changelog, writes
 from snapshots.store.db import now_iso
 
@@ -30,7 +31,7 @@ def reparse_all(db: Database, *, force: bool = False) -> ReparseReport:
             report.current += 1
             continue
         try:
-            narrative = parse_narrative(writes.decompress(raw), url)
+            narrative = parse_narrative(decompress(raw), url)
         except ParseError as exc:
             report.failed += 1
             report.errors.append(f"snapshot {snapshot_id} ({url}): {exc}")

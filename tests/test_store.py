@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from monitor.parse import PARSER_VERSION
 from monitor.pipeline import sweep
 from monitor.samples.server import SampleSite
 from snapshots import read
+from snapshots.core.compression import decompress
 from snapshots.core.models import Narrative
 from snapshots.store.db import open_db
-from snapshots.store.writes import decompress
 
 
 @pytest.fixture
@@ -36,6 +37,31 @@ def test_snapshot_keeps_compressed_page_and_parse(swept: tuple[SampleSite, Path]
     narrative = Narrative.from_json(blob)
     assert narrative.tier == "Tier 2" and narrative.parser_version == PARSER_VERSION
     assert len(blob) < len(narrative.summary) + sum(len(t) for t in narrative.sections.values())
+
+
+def test_snapshots_stored_with_zlib_before_zstd_still_read_reparse_and_leave_the_index(
+    swept: tuple[SampleSite, Path],
+) -> None:
+    """Earlier versions stored the page and the parse as zlib streams: a store keeps them as they are, and
+    everything that reads them (the read door, reparse, taking a replaced version out of the index) still can."""
+    site, db_path = swept
+    db = open_db(db_path)
+    row = db.execute("select id, raw, narrative from snapshots where country_key = 'japan'").fetchone()
+    snapshot_id, raw, blob = row
+    assert raw[:4] == blob[:4] == b"\x28\xb5\x2f\xfd"  # zstd frames now
+    stored = read.narrative(db, snapshot_id)
+    with db.conn:
+        db.execute(
+            "update snapshots set raw = ?, narrative = ? where id = ?",
+            [zlib.compress(decompress(raw), 5), zlib.compress(decompress(blob), 5), snapshot_id],
+        )
+    assert read.narrative(db, snapshot_id) == stored
+    forced = CliRunner().invoke(cli, ["--db", str(db_path), "reparse", "--all"])
+    assert forced.exit_code == 0 and "reparsed 2 snapshots" in forced.output
+    site.revised = True  # a new version of the page: the old one leaves the search index
+    sweep(demo_config(site.base_url, db_path, alert_channel=None), db_path, countries=["japan"])
+    assert db.execute("select count(*) from sections where snapshot_id = ?", [snapshot_id]).fetchone()[0] == 0
+    db.execute("insert into sections_fts(sections_fts) values ('integrity-check')")
 
 
 def test_search_covers_only_the_current_version_of_a_page(swept: tuple[SampleSite, Path]) -> None:

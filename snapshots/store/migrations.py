@@ -59,7 +59,7 @@ def m001_core(db: Database) -> None:
             "tier": str,
             "fetched_at": str,
             "content_hash": str,  # of the normalized narrative: cosmetic edits do not make snapshots
-            "raw": bytes,  # the page as fetched, zlib-compressed
+            "raw": bytes,  # the page as fetched, compressed (snapshots.core.compression)
             "raw_sha256": str,
             "narrative": bytes,  # the current parse, Narrative.to_blob() (see `parses` for history)
             "parser_version": str,
