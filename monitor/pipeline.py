@@ -183,7 +183,7 @@ def _sweep(
             progress("edition", year)
             at = now_iso()
             with db.atomic():
-                pages = [writes.upsert_page(db, r.edition, r.slug, r.url, at=at) for y, r in plan if y == year]
+                pages = writes.upsert_pages(db, year, [(r.slug, r.url) for y, r in plan if y == year], at=at)
             # The workers fork here, before read_pages starts its threads.
             with UnchangedBatch(db) as batch, Workers(new_pages(pages), db_file(db)) as workers:
                 for page, reading in read_pages(fetcher, config, pages, workers):

@@ -268,3 +268,18 @@ def test_migration_stores_a_repeated_figure_sentence_once(tmp_path: Path) -> Non
     db = open_db(path)
     assert [r[0] for r in db.execute("select sentence from figures order by position")] == [said[0], said[1], None]
     assert [f.sentence for f in snapshot_figures(db, 1)] == said
+
+
+def test_page_rows_are_made_once_in_the_order_asked_and_follow_the_landing_pages_urls(tmp_path: Path) -> None:
+    from snapshots.store import writes
+
+    db = open_db(tmp_path / "t.db")
+    with db.conn:
+        first = writes.upsert_pages(db, 2025, [("japan", "https://a/japan/"), ("chad", "https://a/chad/")], at="t1")
+        again = writes.upsert_pages(
+            db, 2025, [("chad", "https://b/chad/"), ("japan", "https://a/japan/"), ("chad", "https://b/chad/")], at="t2"
+        )
+    assert [p["slug"] for p in first] == ["japan", "chad"] and [p["slug"] for p in again] == ["chad", "japan", "chad"]
+    assert again[0]["id"] == first[1]["id"] and again[0]["url"] == "https://b/chad/"
+    assert again[1] == first[0] and again[1]["first_seen"] == "t1"  # an unchanged row, its first sight kept
+    assert db.execute("select count(*) from pages").fetchone()[0] == 2

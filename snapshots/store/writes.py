@@ -26,15 +26,32 @@ from snapshots.store.figure_rows import kept_figures, write_figures
 
 def upsert_page(db: Database, edition: int, slug: str, url: str, *, at: str | None = None) -> dict[str, Any]:
     """The page row for (edition, slug), created on first sight; the URL follows the landing page."""
-    rows = list(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
-    if rows:
-        page = rows[0]
-        if page["url"] != url:
-            db.execute("update pages set url = ? where id = ?", [url, page["id"]])
+    return upsert_pages(db, edition, [(slug, url)], at=at)[0]
+
+
+def upsert_pages(
+    db: Database, edition: int, refs: list[tuple[str, str]], *, at: str | None = None
+) -> list[dict[str, Any]]:
+    """The page rows for an edition's (slug, url) pairs, in their order: `upsert_page` for each, reading the
+    edition's rows once (a sqlite-utils insert looks the table up first: a third of a millisecond a page)."""
+    known = {row["slug"]: row for row in pages_of(db, edition)}
+    written = False
+    for slug, url in refs:
+        page = known.get(slug)
+        if page is None:
+            db.execute(
+                "insert into pages (edition, slug, url, first_seen) values (?, ?, ?, ?)",
+                [edition, slug, url, at or now_iso()],
+            )
+            known[slug] = {"url": url}  # a slug named twice is inserted once
+            written = True
+        elif page["url"] != url:
+            db.execute("update pages set url = ? where edition = ? and slug = ?", [url, edition, slug])
             page["url"] = url
-        return page
-    db.table("pages").insert({"edition": edition, "slug": slug, "url": url, "first_seen": at or now_iso()})
-    return next(db.query("select * from pages where edition = ? and slug = ?", [edition, slug]))
+            written = True
+    if written:
+        known = {row["slug"]: row for row in pages_of(db, edition)}
+    return [known[slug] for slug, _ in refs]
 
 
 def pages_of(db: Database, edition: int) -> list[dict[str, Any]]:
