@@ -205,8 +205,6 @@ def m005_page_health(db: Database) -> None:
 @migrations()
 def m006_figures(db: Database) -> None:
     # The report's own figures of each snapshot (see figure_rows), filled in for the snapshots already stored.
-    from snapshots.core.figures import extract_figures  # imported here: compiling its patterns takes 50-80 ms
-
     db.table("figures").create(
         {
             "id": int,
@@ -227,7 +225,12 @@ def m006_figures(db: Database) -> None:
         foreign_keys=[("snapshot_id", "snapshots", "id")],
     )
     db.table("figures").create_index(["snapshot_id", "position"])
-    for snapshot_id, blob in db.execute("select id, narrative from snapshots where narrative is not null").fetchall():
+    stored = db.execute("select id, narrative from snapshots where narrative is not null").fetchall()
+    if not stored:  # a new database: compiling the figure patterns (50-80 ms) is left to the first page
+        return
+    from snapshots.core.figures import extract_figures
+
+    for snapshot_id, blob in stored:
         write_figures(db, snapshot_id, kept_figures(extract_figures(Narrative.from_json(blob))))
 
 
