@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 
 # Not ASCII letters, yet re.IGNORECASE matches each to one ("İ" and "ı" to i, "ſ" to s, the Kelvin sign to
 # k), and "İ" lower-cases to two characters. Any other character's lower case is one character that is an
@@ -51,10 +52,15 @@ class Caseless:
         letters = re.sub(r"\\.|\(\?P<\w+>", "", source)
         if any(c != c.lower() or (c.isalpha() and not c.isascii()) for c in letters):
             raise ValueError(f"a Caseless pattern is written in lower-case ASCII letters: {source!r}")
-        self.pattern = re.compile(source, re.IGNORECASE)
         self._lower = re.compile(source)
         self.words = words
         self._starts = starts
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The plain re.IGNORECASE pattern, for the rare text `lowered` refuses: compiled on first use (a
+        sweep's workers are forked after the figure patterns are compiled, and start-up waits for it)."""
+        return re.compile(self._lower.pattern, re.IGNORECASE)
 
     def possible(self, low: str | None) -> bool:
         """False when no match can be in the text that `low` is lowered from: it holds none of the words."""
@@ -88,7 +94,9 @@ class Caseless:
 
     def found(self, match: re.Match[str]) -> bool:
         """Whether the match is one of this pattern's."""
-        return match.re is self._lower or match.re is self.pattern
+        # Looked up, not read through the property: a pattern not compiled yet made no match, and reading it
+        # would compile it.
+        return match.re is self._lower or match.re is self.__dict__.get("pattern")
 
     def _at_starts(self, low: str, starts: Callable[[str], Iterable[int]]) -> Iterator[re.Match[str]]:
         """What finditer finds in `low`, tried at the given starts only: a match at the first start where
