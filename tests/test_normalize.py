@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,6 +128,15 @@ def test_content_hash_of_a_fixed_narrative_is_pinned() -> None:
     assert content_hash(fixed) == "0e079013df1bcd24fc28ae010a2185296d3e42f45f76fd9f5948e398bf1e8dbf"
 
 
+def test_white_space_is_the_same_to_regex_and_str_split() -> None:
+    # Tidying a whole text at once relies on both: a paragraph break (`\s*` after it) leaves no paragraph
+    # that `str.split` finds empty, and printable text with no double space needs no folding.
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(re.match(r"\s", char)) == char.isspace(), hex(code)
+        assert not (char.isspace() and char.isprintable()) or char == " ", hex(code)
+
+
 @pytest.mark.parametrize(
     ("text", "normalized"),
     [
@@ -142,6 +153,9 @@ def test_content_hash_of_a_fixed_narrative_is_pinned() -> None:
             " \n\n Officials ( named ) met ; then [ left ] .\n\nSTRA\u00dfE Und Heading",
             "Officials (named) met; then [left].\n\nstrasse und heading",
         ),
+        # The character that marks breaks while tidying, in the text itself; spaces at the ends of paragraphs.
+        ("See \u00b6 12 \u2013\n\n\u2013 Courts ( named ) met", "see \u00b6 12-\n\n-Courts (named) met"),
+        ("\n\n Officials met. \n\n\n\tThe END \n\n", "Officials met.\n\nthe end"),
     ],
 )
 def test_paragraph_breaks_bound_the_tidying(text: str, normalized: str) -> None:

@@ -3,10 +3,12 @@ is taken out of the index by recomputing its words, and any change to them would
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from snapshots.core.models import Narrative
-from snapshots.core.searchwords import STOPWORDS, index_parts, index_words
+from snapshots.core.searchwords import _SEPARATORS, STOPWORDS, index_parts, index_words
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,13 @@ def test_a_stopword_in_any_case_is_left_out_and_only_then() -> None:
                 variant = word[:at] + char + word[at + 1 :]
                 kept = index_words(f"x {variant} y")
                 assert kept == (["x", "y"] if variant.lower() in STOPWORDS else ["x", variant, "y"]), variant
+
+
+def test_separators_are_not_word_characters() -> None:
+    # Words are found by a faster pattern than `\w+` that treats these as separators: only right if `\w` does.
+    assert [char for char in _SEPARATORS if re.match(r"\w", char)] == []
+    text = "".join(f"x{char}y " for char in _SEPARATORS)
+    assert index_words(text) == ["x", "y"] * len(_SEPARATORS)
 
 
 def test_index_parts_are_pinned() -> None:
