@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -99,6 +101,66 @@ def test_content_hash_does_not_fold_boilerplate() -> None:
     a = narrative(summary="The government fully meets the minimum standards.")
     b = narrative(summary="The government meets the minimum standards.")
     assert content_hash(a) != content_hash(b)
+
+
+def test_content_hash_of_a_fixed_narrative_is_pinned() -> None:
+    """Stores in the field hold hashes made by older code: any change to the hashed text makes every page a
+    new snapshot on the next sweep. The value was computed before normalization was last made faster."""
+    fixed = Narrative(
+        country="FREEDONIA",
+        country_key="freedonia",
+        edition=2024,
+        tier="Tier 2 Watch List",
+        summary="The Government of Freedonia does not fully meet the minimum standards\u2014but it is making efforts."
+        "\n\nPROSECUTION\n\nIt convicted 7 traffickers ( down from 9 ) , and opened &ldquo;one&rdquo; shelter.",
+        recommendations=(
+            "• Increase funding for shelters; and",
+            "2. Train judges \u2013 and prosecutors \u2013 on the law.",
+            "(c) Screen migrants for indicators ,",
+        ),
+        sections={
+            " Prosecution ": "Officials investigated 12 cases -- fewer than before."
+            "\n \nCourts in Côte-Nord heard\u00a0three.",
+            "Prevention": "",
+            "protection": "The ministry\u2019s hotline took 40\u202fcalls\u2026",
+        },
+    )
+    assert content_hash(fixed) == "0e079013df1bcd24fc28ae010a2185296d3e42f45f76fd9f5948e398bf1e8dbf"
+
+
+def test_white_space_is_the_same_to_regex_and_str_split() -> None:
+    # Tidying a whole text at once relies on both: a paragraph break (`\s*` after it) leaves no paragraph
+    # that `str.split` finds empty, and printable text with no double space needs no folding.
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(re.match(r"\s", char)) == char.isspace(), hex(code)
+        assert not (char.isspace() and char.isprintable()) or char == " ", hex(code)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        # Dashes, loose punctuation and heading case are tidied paragraph by paragraph, never across a break.
+        (
+            "Efforts \u2013\n\n\u2013 including shelters\n\n, and courts (\n\n) closed",
+            "efforts-\n\n-including shelters\n\n, and courts (\n\n) closed",
+        ),
+        (
+            "PROSECUTION\n\nThe law -- \n\n-- passed\n\n\n\nVictim Care and Shelters\n\n\u0130stanbul Office",
+            "prosecution\n\nThe law-\n\n-passed\n\nvictim care and shelters\n\ni\u0307stanbul office",
+        ),
+        (
+            " \n\n Officials ( named ) met ; then [ left ] .\n\nSTRA\u00dfE Und Heading",
+            "Officials (named) met; then [left].\n\nstrasse und heading",
+        ),
+        # The character that marks breaks while tidying, in the text itself; spaces at the ends of paragraphs.
+        ("See \u00b6 12 \u2013\n\n\u2013 Courts ( named ) met", "see \u00b6 12-\n\n-Courts (named) met"),
+        ("\n\n Officials met. \n\n\n\tThe END \n\n", "Officials met.\n\nthe end"),
+    ],
+)
+def test_paragraph_breaks_bound_the_tidying(text: str, normalized: str) -> None:
+    assert normalize_text(text) == normalized
+    assert canonical_text(text) == normalized.replace("\n\n", " ")
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,9 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _DASHES = ("\u2012", "\u2013", "\u2014", "\u2015", "\u2212")
 _PLAIN_PUNCTUATION = (*_PLAIN.items(), *((dash, "-") for dash in _DASHES))
 _DOUBLE_HYPHEN = re.compile(r" ?--+ ?")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
-_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
+# Both run on text folded to single spaces: a literal space leads the first, a search for one character.
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?)\]])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[]) ")
 # Whether either of the two patterns above has anything to do, tested first (most paragraphs have nothing):
 # a pattern led by one literal character is searched at C speed, where ten `in` scans of every paragraph
 # or a pattern led by a character class took most of tidying it.
@@ -113,7 +114,9 @@ def _plain_dashes(line: str) -> str:
     on every paragraph and a regex scan was the slowest step of normalization."""
     for dash in _DASHES:
         if dash in line:
-            line = line.replace(f" {dash} ", "-").replace(f" {dash}", "-").replace(f"{dash} ", "-").replace(dash, "-")
+            line = line.replace(f" {dash} ", "-")
+            if dash in line:  # a dash not spaced on both sides (a one-character search is faster than a replace)
+                line = line.replace(f" {dash}", "-").replace(f"{dash} ", "-").replace(dash, "-")
     if "--" in line:
         line = _DOUBLE_HYPHEN.sub("-", line)
     return line.replace(" - ", "-")
@@ -125,14 +128,21 @@ def _tidy_paragraph(paragraph: str) -> str:
 
 def _tidy_words(paragraph: str) -> str:
     """`_tidy_paragraph` of a paragraph already on one line with single spaces."""
-    paragraph = _plain_dashes(paragraph)
-    if _SPACE_THEN_CLOSER.search(paragraph) or "( " in paragraph or "[ " in paragraph:
-        paragraph = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph))
+    paragraph = _tidy_dashes_and_spacing(paragraph)
     # A short line with no closing punctuation is a heading ("PROSECUTION", "Prioritized Recommendations"):
     # its case is layout, not content.
     if _is_heading(paragraph):
         paragraph = paragraph.casefold()
     return paragraph
+
+
+def _tidy_dashes_and_spacing(text: str) -> str:
+    """Separator dashes and loose spaces inside brackets or before punctuation gone, in text with single spaces
+    (paragraphs may be joined by `_BREAK`, which none of this matches)."""
+    text = _plain_dashes(text)
+    if _SPACE_THEN_CLOSER.search(text) or "( " in text or "[ " in text:
+        text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
+    return text
 
 
 _MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to"})
@@ -154,8 +164,36 @@ def fold_whitespace(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Cosmetically normalized text that keeps paragraph breaks (as a blank line): what diffs are shown on."""
-    paragraphs = (_tidy_paragraph(p) for p in _PARAGRAPH_BREAK.split(_cosmetic(text or "")))
-    return "\n\n".join(p for p in paragraphs if p)
+    return "\n\n".join(_tidied_paragraphs(text))
+
+
+# Marks paragraph breaks while a whole text is tidied at once: printable, and not a space, a dash, a bracket or
+# punctuation, so nothing tidying a paragraph looks for or writes holds it, and no match spans two paragraphs.
+_BREAK = "\u00b6"
+
+
+def _tidied_paragraphs(text: str) -> list[str]:
+    """The non-empty paragraphs of `text`, each cosmetically normalized on one line.
+
+    All paragraphs are tidied in one pass over the text, their breaks marked: each step is a string replace or
+    a regex over the whole text instead of one per paragraph (a page has about seventy), and spaces are folded
+    only if the text has any to fold (pages rarely do). Only heading case needs a paragraph at a time. A text
+    already holding the mark is tidied paragraph by paragraph."""
+    text = _cosmetic(text or "")
+    if _BREAK in text:
+        return [p for p in map(_tidy_paragraph, _PARAGRAPH_BREAK.split(text)) if p]
+    marked = _PARAGRAPH_BREAK.sub(_BREAK, text)
+    # A break takes all the white space after it, so a paragraph between two is never empty (`\s` is what
+    # `str.split` splits on: a test checks). Printable text holds no white space but " " (a test checks): with
+    # no double space, no space before a break and none at either end it is folded already. These searches
+    # are faster than folding (a space as the last character searched for is slow: it is everywhere).
+    if "  " in marked or f" {_BREAK}" in marked or marked[:1] == " " or marked[-1:] == " " or not marked.isprintable():
+        marked = " ".join(marked.split()).replace(f" {_BREAK}", _BREAK)
+    marked = marked.strip(_BREAK)
+    if not marked:
+        return []
+    paragraphs = _tidy_dashes_and_spacing(marked).split(_BREAK)
+    return [p.casefold() if _is_heading(p) else p for p in paragraphs]
 
 
 def normalize_printed(*texts: str) -> list[tuple[str, str]]:
@@ -186,7 +224,7 @@ def normalize_printed(*texts: str) -> list[tuple[str, str]]:
 
 def canonical_text(text: str) -> str:
     """Cosmetically normalized text on one line: equal canonical texts are never a change."""
-    return one_line(normalize_text(text))
+    return " ".join(_tidied_paragraphs(text))  # what `one_line(normalize_text(text))` gives, one pass less
 
 
 def one_line(normalized: str) -> str:
