@@ -18,17 +18,14 @@ for a short sweep, so a dead worker costs speed and never a page.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Future
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,6 +37,8 @@ from snapshots.store.db import open_db
 from snapshots.store.writes import SnapshotData
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from snapshots.store.changelog import Ahead
 
 log = logging.getLogger(__name__)
@@ -96,7 +95,14 @@ def _store(database: str) -> Database:
     return _stores[database]
 
 
-def _forked_pool(processes: int) -> ProcessPoolExecutor:
+def _forked_pool(processes: int) -> ProcessPoolExecutor | None:
+    """A pool of `processes` forked workers, forked now; None where processes cannot be forked."""
+    # Imported here, like ctypes below: a sweep that forks nothing does not load multiprocessing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
     # Imported once here rather than in each worker (the parser, the figure patterns' compilation, and
     # the comparison code).
     from monitor.parse import parse_narrative  # noqa: F401
@@ -120,6 +126,8 @@ def _forked_pool(processes: int) -> ProcessPoolExecutor:
 def _end_with(parent: int) -> None:
     """In a worker: die with the sweep. A worker of a SIGKILLed sweep would otherwise wait forever on its
     task queue, whose write end it inherited too, so it never sees the end of it."""
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux: the kernel kills us when the sweep's thread ends
@@ -150,7 +158,7 @@ class Workers:
         processes = min(_available_cores(), MAX_PROCESSES)
         self.database = database
         self._pool: ProcessPoolExecutor | None = None
-        if new_pages >= MIN_NEW_PAGES and processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if new_pages >= MIN_NEW_PAGES and processes > 1:
             self._pool = _forked_pool(processes)
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
@@ -160,7 +168,7 @@ class Workers:
             return None
         try:
             return pool.submit(fn, *args)
-        except BrokenProcessPool:
+        except BrokenExecutor:  # the pool's BrokenProcessPool
             self._broken()
             return None
 
@@ -168,7 +176,7 @@ class Workers:
         """The future's result, or None when its worker died (the caller then does the work itself)."""
         try:
             return future.result()
-        except BrokenProcessPool:
+        except BrokenExecutor:  # the pool's BrokenProcessPool
             self._broken()
             return None
 
