@@ -20,6 +20,7 @@ import click
 from sqlite_utils import Database
 
 from monitor import __version__
+from monitor.allocator import limit_malloc_arenas
 from monitor.config import DB_ENV, Config, load_config, resolve_config_path
 from monitor.errors import TipwatchError
 from snapshots.errors import StorageError
@@ -127,6 +128,7 @@ def cli(ctx: click.Context, config_path: str | None, db_override: str | None, ve
 
 def main() -> None:
     """Entry point: run the CLI and turn every known error into one line on stderr."""
+    limit_malloc_arenas()
     try:
         code = cli.main(standalone_mode=False, prog_name="tipwatch")
         sys.exit(code if isinstance(code, int) else 0)
