@@ -43,13 +43,18 @@ def write_config(base_url: str, db: Path, directory: Path) -> Path:
     return path
 
 
-def timed_run(config: Path) -> tuple[float, int, float]:
-    """Wall time of one `tipwatch run` process, its peak RSS in KiB and its CPU seconds (wait4's rusage)."""
+def timed_run(config: Path, checkout: Path | None = None) -> tuple[float, int, float]:
+    """Wall time of one `tipwatch run` process, its peak RSS in KiB and its CPU seconds (wait4's rusage).
+
+    `checkout`: another tipwatch checkout with its own .venv, run instead of this one (bench_urlwatch's
+    --baseline, to measure two versions in turns)."""
+    python = str(checkout / ".venv" / "bin" / "python") if checkout else sys.executable
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "-q", "--config", str(config), "run", "--no-deliver"],
+        [python, "-m", "monitor", "-q", "--config", str(config), "run", "--no-deliver"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        cwd=checkout,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started

@@ -10,6 +10,10 @@ parsing each page into a structured narrative, storing the raw page and indexing
 
     .venv/bin/pip install -e ".[bench]"
     .venv/bin/python bench/bench_urlwatch.py [--countries 190] [--repeat 3] [--method re --method pyhtml2text]
+        [--baseline ../other-checkout]
+
+--baseline runs another tipwatch checkout (with its own .venv) as one more tool taking turns, so two versions
+are compared at the same load: a before/after pair on a shared machine, where wall times drift between runs.
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ def main() -> None:
         "--method", dest="methods", action="append", choices=("re", "pyhtml2text", "bs4"),
         help="urlwatch's html2text method (repeatable; default: re, its default, and pyhtml2text)",
     )  # fmt: skip
+    parser.add_argument("--baseline", type=Path, help="another tipwatch checkout with its own .venv, run in turns")
     args = parser.parse_args()
     methods = args.methods or ["re", "pyhtml2text"]
     if not URLWATCH.exists():
@@ -94,7 +99,7 @@ def main() -> None:
 
     reports = synthetic_reports(countries=args.countries, editions=(EDITION,), seed=0)
     slugs = sorted(reports.countries)
-    tools = ["tipwatch", *(f"urlwatch-{m}" for m in methods)]
+    tools = ["tipwatch", *(["tipwatch-baseline"] if args.baseline else []), *(f"urlwatch-{m}" for m in methods)]
     times: dict[tuple[str, str], list[float]] = {}
     cpus: dict[tuple[str, str], list[float]] = {}  # CPU seconds: steadier than wall time on a shared machine
     peaks: dict[str, list[int]] = {tool: [] for tool in tools}
@@ -108,12 +113,13 @@ def main() -> None:
             for tool in tools[i % len(tools) :] + tools[: i % len(tools)]:
                 run = base / f"{tool}{i}"
                 run.mkdir()
-                if tool != "tipwatch":
+                if tool.startswith("urlwatch"):
                     shutil.copy(base / tool / "urls.yaml", run / "urls.yaml")
                     sweep = lambda run=run: timed_urlwatch(run, run / "cache.db")  # noqa: E731
                 else:
                     config = write_config(site.base_url, run / "bench.db", run)
-                    sweep = lambda config=config: timed_run(config)  # noqa: E731
+                    checkout = args.baseline if tool == "tipwatch-baseline" else None
+                    sweep = lambda config=config, checkout=checkout: timed_run(config, checkout)  # noqa: E731
                 for phase, runs in (("cold", 1), ("unchanged", 2)):
                     for _ in range(runs):
                         seconds, peak, cpu = sweep()
@@ -136,9 +142,15 @@ def main() -> None:
     for method, (count, chars) in cached.items():
         print(f"urlwatch-{method} cached {count} narratives, median {chars:,} characters of text")
     print(f"{'sweep':22} {'tool':22} {'median':>8} {'ratio':>7} {'target':>8}")
+    if args.baseline:
+        print(f"tipwatch-baseline: {args.baseline.resolve()}")
     for phase, target in (("cold", "<= 1.0"), ("unchanged", "<= 0.5")):
         ours = median("tipwatch", phase)
         print(f"{phase + ' sweep':22} {'tipwatch':22} {ours:>6.2f} s")
+        if args.baseline:
+            before = median("tipwatch-baseline", phase)
+            ratios = ", ".join(f"{before / median(f'urlwatch-{m}', phase):.2f} vs urlwatch {m}" for m in methods)
+            print(f"{'':22} {'tipwatch-baseline':22} {before:>6.2f} s ({ratios}; now/baseline {ours / before:.2f})")
         for method in methods:
             theirs = median(f"urlwatch-{method}", phase)
             default = " (default)" if method == "re" else ""
@@ -146,6 +158,9 @@ def main() -> None:
             print(f"{'':22} {label:22} {theirs:>6.2f} s {ours / theirs:>7.2f} {target if default else '':>8}")
     for phase in ("cold", "unchanged"):
         ours = statistics.median(cpus[("tipwatch", phase)])
+        if args.baseline:
+            baseline_cpu = statistics.median(cpus[("tipwatch-baseline", phase)])
+            print(f"CPU, {phase} sweep: tipwatch-baseline {baseline_cpu:.2f} s")
         theirs = ", ".join(
             f"urlwatch {m} {statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f} s "
             f"(ratio {ours / statistics.median(cpus[(f'urlwatch-{m}', phase)]):.2f})"
